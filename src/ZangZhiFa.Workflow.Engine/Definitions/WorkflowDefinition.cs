@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace ZangZhiFa.Workflow.Engine.Definitions;
+
+/// <summary>
+/// A flow as stored in <c>workflows/*.json</c>: data, not code. The designer edits this model and the
+/// serializer writes it back in the same shape, so unknown-to-C# details live in <see cref="ActivityDefinition.Properties"/>
+/// as raw JSON and survive a round trip.
+/// </summary>
+public sealed class WorkflowDefinition
+{
+    [JsonPropertyName("$schema")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Schema { get; set; }
+
+    /// <summary>Stable identifier, e.g. <c>complaint-intake</c>.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Display name shown to staff (Chinese).</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Version of this definition; running instances stay on the version they started on.</summary>
+    public int Version { get; set; } = 1;
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Description { get; set; }
+
+    /// <summary>Variables the flow reads and writes, with their initial values.</summary>
+    public List<VariableDefinition> Variables { get; set; } = [];
+
+    public List<ActivityDefinition> Activities { get; set; } = [];
+
+    public List<ConnectionDefinition> Connections { get; set; } = [];
+
+    public ActivityDefinition? FindActivity(string id) => Activities.Find(a => a.Id == id);
+}
+
+/// <summary>A declared workflow variable.</summary>
+public sealed class VariableDefinition
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>One of <c>string</c>, <c>number</c>, <c>boolean</c>, <c>object</c>, <c>array</c>, <c>date</c>.</summary>
+    public string Type { get; set; } = "string";
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonNode? Default { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Description { get; set; }
+}
+
+/// <summary>One node of the flowchart.</summary>
+public sealed class ActivityDefinition
+{
+    /// <summary>Identifier unique in the flow; also the variable under which a task's result is stored.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Activity type, e.g. <c>HumanTask</c>; see <c>workflows/README.md</c>.</summary>
+    public string Type { get; set; } = "";
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Title { get; set; }
+
+    /// <summary>Type-specific settings, kept as raw JSON so that nothing the designer wrote is lost.</summary>
+    public JsonObject Properties { get; set; } = [];
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DesignerPosition? Position { get; set; }
+}
+
+/// <summary>Where the designer draws a node.</summary>
+public sealed class DesignerPosition
+{
+    public double X { get; set; }
+
+    public double Y { get; set; }
+}
+
+/// <summary>An arrow: when <see cref="From"/> completes with <see cref="Outcome"/>, <see cref="To"/> runs next.</summary>
+public sealed class ConnectionDefinition
+{
+    public string From { get; set; } = "";
+
+    public string Outcome { get; set; } = "";
+
+    public string To { get; set; } = "";
+
+    public override string ToString() => $"{From} --{Outcome}--> {To}";
+}

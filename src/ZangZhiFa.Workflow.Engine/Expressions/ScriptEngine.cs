@@ -1,0 +1,230 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+using Scriban.Syntax;
+
+namespace ZangZhiFa.Workflow.Engine.Expressions;
+
+/// <summary>
+/// Expressions and text snippets in definitions, in Scriban's language (the same as notice templates).
+/// Sandboxed: a script sees only the JSON values handed to it — never a .NET object, the file system
+/// (no template loader, so <c>include</c> fails) or the wall clock (<c>date.now</c> is removed; the
+/// injected time is the variable <c>now</c>) — and loops, recursion and output are bounded.
+/// </summary>
+public sealed class ScriptEngine
+{
+    private readonly ConcurrentDictionary<string, Template> _expressions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Template> _texts = new(StringComparer.Ordinal);
+
+    /// <summary>Parses an expression (no <c>{{ }}</c>); returns null when it is valid, else the error with line/column.</summary>
+    public string? CheckExpression(string expression) => Describe(ParseExpression(expression));
+
+    /// <summary>Parses a text snippet with <c>{{ }}</c> placeholders; returns null when valid, else the error.</summary>
+    public string? CheckText(string text) => Describe(ParseText(text));
+
+    /// <summary>Evaluates an expression against <paramref name="scope"/> and returns its value as JSON.</summary>
+    public JsonNode? Evaluate(string expression, JsonObject scope)
+    {
+        var template = ParseExpression(expression);
+        ThrowIfErrors(template, expression);
+        var context = CreateContext(scope);
+        try
+        {
+            return ToJson(template.Evaluate(context));
+        }
+        catch (ScriptRuntimeException ex)
+        {
+            throw new ExpressionException($"表达式 “{expression}” 求值失败: {ex.OriginalMessage} ({ex.Span.Start.Line + 1}:{ex.Span.Start.Column + 1})", ex);
+        }
+    }
+
+    /// <summary>Evaluates a condition; only a real boolean <c>true</c> counts as true.</summary>
+    public bool EvaluateCondition(string expression, JsonObject scope) =>
+        Evaluate(expression, scope) is JsonValue value && value.TryGetValue<bool>(out var b) && b;
+
+    /// <summary>Renders a text snippet such as a task title.</summary>
+    public string Render(string text, JsonObject scope)
+    {
+        if (!text.Contains("{{", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var template = ParseText(text);
+        ThrowIfErrors(template, text);
+        try
+        {
+            return template.Render(CreateContext(scope));
+        }
+        catch (ScriptRuntimeException ex)
+        {
+            throw new ExpressionException($"文本 “{text}” 渲染失败: {ex.OriginalMessage} ({ex.Span.Start.Line + 1}:{ex.Span.Start.Column + 1})", ex);
+        }
+    }
+
+    /// <summary>A sandboxed context over <paramref name="model"/>, shared with the notice renderer.</summary>
+    public static TemplateContext CreateContext(JsonObject model)
+    {
+        var context = new TemplateContext(CreateBuiltins())
+        {
+            StrictVariables = true,
+            EnableRelaxedMemberAccess = true,
+            LoopLimit = 10_000,
+            RecursiveLimit = 64,
+            ObjectRecursionLimit = 64,
+            LimitToString = 200_000,
+            TemplateLoader = null,
+            MemberRenamer = member => member.Name,
+        };
+        context.PushGlobal((ScriptObject)ToScript(model)!);
+        return context;
+    }
+
+    private static ScriptObject CreateBuiltins()
+    {
+        var builtins = TemplateContext.GetDefaultBuiltinObject();
+        if (builtins["date"] is ScriptObject date)
+        {
+            // The flow's clock is the injected TimeProvider, handed in as `now`; the wall clock is out of reach.
+            date.Remove("now");
+            date.Remove("utc_now");
+        }
+
+        return builtins;
+    }
+
+    private Template ParseExpression(string expression) =>
+        _expressions.GetOrAdd(expression, static e => Template.Parse(e, lexerOptions: new LexerOptions { Mode = ScriptMode.ScriptOnly }));
+
+    private Template ParseText(string text) =>
+        _texts.GetOrAdd(text, static t => Template.Parse(t));
+
+    private static string? Describe(Template template)
+    {
+        if (!template.HasErrors)
+        {
+            return null;
+        }
+
+        var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
+        return $"{first.Message} ({first.Span.Start.Line + 1}:{first.Span.Start.Column + 1})";
+    }
+
+    private static void ThrowIfErrors(Template template, string source)
+    {
+        if (Describe(template) is { } error)
+        {
+            throw new ExpressionException($"表达式 “{source}” 语法错误: {error}");
+        }
+    }
+
+    /// <summary>JSON → Scriban values: objects and arrays become script objects, numbers stay numbers.</summary>
+    public static object? ToScript(JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                return null;
+            case JsonObject obj:
+                var so = new ScriptObject();
+                foreach (var (key, value) in obj)
+                {
+                    so.SetValue(key, ToScript(value), false);
+                }
+
+                return so;
+            case JsonArray array:
+                var sa = new ScriptArray();
+                foreach (var item in array)
+                {
+                    sa.Add(ToScript(item));
+                }
+
+                return sa;
+            default:
+                var v = node.AsValue();
+                switch (v.GetValueKind())
+                {
+                    case JsonValueKind.String: return v.GetValue<string>();
+                    case JsonValueKind.True: return true;
+                    case JsonValueKind.False: return false;
+                    case JsonValueKind.Null: return null;
+                    case JsonValueKind.Number:
+                        if (v.TryGetValue<long>(out var l))
+                        {
+                            return l;
+                        }
+
+                        if (v.TryGetValue<int>(out var i))
+                        {
+                            return (long)i;
+                        }
+
+                        if (v.TryGetValue<decimal>(out var m))
+                        {
+                            return m;
+                        }
+
+                        return v.GetValue<double>();
+                    default:
+                        return v.ToJsonString();
+                }
+        }
+    }
+
+    /// <summary>Scriban values → JSON.</summary>
+    public static JsonNode? ToJson(object? value)
+    {
+        switch (value)
+        {
+            case null:
+                return null;
+            case JsonNode node:
+                return node.DeepClone();
+            case string s:
+                return JsonValue.Create(s);
+            case bool b:
+                return JsonValue.Create(b);
+            case int i:
+                return JsonValue.Create((long)i);
+            case long l:
+                return JsonValue.Create(l);
+            case decimal m:
+                return JsonValue.Create(m);
+            case double d:
+                return d == Math.Floor(d) && Math.Abs(d) < 1e15 ? JsonValue.Create((long)d) : JsonValue.Create(d);
+            case float f:
+                return JsonValue.Create((double)f);
+            case DateTime dt:
+                return JsonValue.Create(dt.ToString("O", CultureInfo.InvariantCulture));
+            case DateTimeOffset dto:
+                return JsonValue.Create(dto.ToString("O", CultureInfo.InvariantCulture));
+            case IDictionary<string, object?> dict:
+                var obj = new JsonObject();
+                foreach (var (k, v) in dict)
+                {
+                    obj[k] = ToJson(v);
+                }
+
+                return obj;
+            case IEnumerable enumerable:
+                var array = new JsonArray();
+                foreach (var item in enumerable)
+                {
+                    array.Add(ToJson(item));
+                }
+
+                return array;
+            default:
+                return JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture));
+        }
+    }
+}
+
+/// <summary>An expression or text snippet that could not be parsed or evaluated.</summary>
+public sealed class ExpressionException(string message, Exception? inner = null) : Exception(message, inner);
