@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Engine.Abstractions;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+
+namespace ZangZhiFa.Workflow.Infrastructure.Organization;
+
+/// <summary>The org tree and staff contacts from the database.</summary>
+public sealed class EfOrgDirectory(WorkflowDbContext db) : IOrgDirectory
+{
+    public async Task<OrgUnitInfo?> FindAsync(string code, CancellationToken cancellationToken) =>
+        await db.OrgUnits.AsNoTracking()
+            .Where(u => u.Code == code)
+            .Select(u => new OrgUnitInfo(u.Code, u.Name, u.Level, u.ParentCode))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<string>> GetEmailsAsync(string role, string orgUnitCode, CancellationToken cancellationToken)
+    {
+        var marker = "," + role + ",";
+        return await db.Users.AsNoTracking()
+            .Where(u => u.OrgUnitCode == orgUnitCode && u.IsActive && u.Email != null && ("," + u.Roles + ",").Contains(marker))
+            .Select(u => u.Email!)
+            .ToListAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,153 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ZangZhiFa.Workflow.Engine.Model;
+
+namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
+
+/// <summary>
+/// The one database of the system. Engine rows (instances, bookmarks, tasks, journal, notices, mail) and
+/// domain rows live side by side so one <c>SaveChanges</c> commits a workflow step with everything it touched.
+/// The model is provider-neutral; only SQLite's lack of a native DateTimeOffset is bridged here.
+/// </summary>
+public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<WorkflowInstance> Instances => Set<WorkflowInstance>();
+
+    public DbSet<Bookmark> Bookmarks => Set<Bookmark>();
+
+    public DbSet<WorkflowTask> Tasks => Set<WorkflowTask>();
+
+    public DbSet<JournalEntry> Journal => Set<JournalEntry>();
+
+    public DbSet<IssuedNotice> Notices => Set<IssuedNotice>();
+
+    public DbSet<OutgoingMail> Mails => Set<OutgoingMail>();
+
+    public DbSet<SequenceCounter> Sequences => Set<SequenceCounter>();
+
+    public DbSet<TimerCommand> TimerCommands => Set<TimerCommand>();
+
+    public DbSet<OrgUnit> OrgUnits => Set<OrgUnit>();
+
+    public DbSet<StaffUser> Users => Set<StaffUser>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (Database.IsSqlite())
+        {
+            // SQLite stores DateTimeOffset as text that neither sorts nor compares correctly across offsets;
+            // Unix milliseconds (UTC) do both, and due-timer queries depend on it.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UnixMillisecondsConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<WorkflowInstance>(e =>
+        {
+            e.ToTable("workflow_instances");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.DefinitionId).HasMaxLength(100);
+            e.Property(x => x.CorrelationId).HasMaxLength(100);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+            e.HasIndex(x => x.CorrelationId);
+            e.HasIndex(x => new { x.DefinitionId, x.DefinitionVersion, x.Status });
+            e.HasIndex(x => x.ParentInstanceId);
+        });
+
+        modelBuilder.Entity<Bookmark>(e =>
+        {
+            e.ToTable("bookmarks");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.ActivityId).HasMaxLength(100);
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.HasIndex(x => x.InstanceId);
+            e.HasIndex(x => new { x.Kind, x.DueAt });
+        });
+
+        modelBuilder.Entity<WorkflowTask>(e =>
+        {
+            e.ToTable("workflow_tasks");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.ActivityId).HasMaxLength(100);
+            e.Property(x => x.DefinitionId).HasMaxLength(100);
+            e.Property(x => x.CorrelationId).HasMaxLength(100);
+            e.Property(x => x.AssigneeRole).HasMaxLength(50);
+            e.Property(x => x.OrgUnitCode).HasMaxLength(50);
+            e.Property(x => x.AssigneeUser).HasMaxLength(100);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+            e.HasIndex(x => x.InstanceId);
+            e.HasIndex(x => new { x.Status, x.OrgUnitCode, x.AssigneeRole, x.DueAt });
+            e.HasIndex(x => new { x.Status, x.AssigneeUser });
+        });
+
+        modelBuilder.Entity<JournalEntry>(e =>
+        {
+            e.ToTable("journal");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Event).HasMaxLength(50);
+            e.Property(x => x.Actor).HasMaxLength(100);
+            e.HasIndex(x => new { x.InstanceId, x.Id });
+            e.HasIndex(x => x.CorrelationId);
+        });
+
+        modelBuilder.Entity<IssuedNotice>(e =>
+        {
+            e.ToTable("notices");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.TemplateId).HasMaxLength(100);
+            e.HasIndex(x => x.InstanceId);
+            e.HasIndex(x => x.CorrelationId);
+        });
+
+        modelBuilder.Entity<OutgoingMail>(e =>
+        {
+            e.ToTable("outgoing_mail");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        });
+
+        modelBuilder.Entity<SequenceCounter>(e =>
+        {
+            e.ToTable("sequences");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<TimerCommand>(e =>
+        {
+            e.ToTable("timer_outbox");
+            e.HasKey(x => x.Id);
+        });
+
+        modelBuilder.Entity<OrgUnit>(e =>
+        {
+            e.ToTable("org_units");
+            e.HasKey(x => x.Code);
+            e.Property(x => x.Code).HasMaxLength(50);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.ParentCode).HasMaxLength(50);
+            e.Property(x => x.Kind).HasMaxLength(20);
+            e.HasIndex(x => x.ParentCode);
+        });
+
+        modelBuilder.Entity<StaffUser>(e =>
+        {
+            e.ToTable("staff_users");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.UserName).HasMaxLength(100);
+            e.HasIndex(x => x.UserName).IsUnique();
+            e.HasIndex(x => x.OrgUnitCode);
+        });
+    }
+}
+
+/// <summary>DateTimeOffset ⇄ Unix milliseconds (UTC), for providers without a native offset type.</summary>
+public sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+    v => v.ToUnixTimeMilliseconds(),
+    v => DateTimeOffset.FromUnixTimeMilliseconds(v));
