@@ -14,10 +14,13 @@ namespace ZangZhiFa.Workflow.Engine.Expressions;
 /// Expressions and text snippets in definitions, in Scriban's language (the same as notice templates).
 /// Sandboxed: a script sees only the JSON values handed to it — never a .NET object, the file system
 /// (no template loader, so <c>include</c> fails) or the wall clock (<c>date.now</c> is removed; the
-/// injected time is the variable <c>now</c>) — and loops, recursion and output are bounded.
+/// injected time is the variable <c>now</c>) — and loops, recursion, output and time are bounded.
 /// </summary>
 public sealed class ScriptEngine
 {
+    // Shared by all expression contexts: read-only, so no script can leave state (e.g. `date.format`) for the next.
+    private static readonly ScriptObject SharedBuiltins = CreateBuiltins();
+
     private readonly ConcurrentDictionary<string, Template> _expressions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Template> _texts = new(StringComparer.Ordinal);
 
@@ -68,24 +71,27 @@ public sealed class ScriptEngine
     }
 
     /// <summary>A sandboxed context over <paramref name="model"/>, shared with the notice renderer.</summary>
-    public static TemplateContext CreateContext(JsonObject model)
+    public static TemplateContext CreateContext(JsonObject model) =>
+        CreateContext(model, static () => new SandboxTemplateContext(SharedBuiltins));
+
+    /// <summary>
+    /// A sandboxed context of a derived type (the notice renderer adds HTML escaping) over <paramref name="model"/>.
+    /// The sandbox lives in <see cref="SandboxTemplateContext"/> itself, so a derived context cannot leave it out.
+    /// </summary>
+    public static TContext CreateContext<TContext>(JsonObject model, Func<TContext> create)
+        where TContext : SandboxTemplateContext
     {
-        var context = new TemplateContext(CreateBuiltins())
-        {
-            StrictVariables = true,
-            EnableRelaxedMemberAccess = true,
-            LoopLimit = 10_000,
-            RecursiveLimit = 64,
-            ObjectRecursionLimit = 64,
-            LimitToString = 200_000,
-            TemplateLoader = null,
-            MemberRenamer = member => member.Name,
-        };
+        var context = create();
         context.PushGlobal((ScriptObject)ToScript(model)!);
         return context;
     }
 
-    private static ScriptObject CreateBuiltins()
+    /// <summary>
+    /// The sandbox's builtin functions (Scriban's, less the wall clock and <c>object.eval</c>), read-only so one
+    /// instance can serve every context on every thread. <paramref name="customize"/> may add or replace
+    /// functions before the object is frozen; cache the result, building it costs far more than a render.
+    /// </summary>
+    public static ScriptObject CreateBuiltins(Action<ScriptObject>? customize = null)
     {
         var builtins = TemplateContext.GetDefaultBuiltinObject();
         if (builtins["date"] is ScriptObject date)
@@ -95,7 +101,29 @@ public sealed class ScriptEngine
             date.Remove("utc_now");
         }
 
+        if (builtins["object"] is ScriptObject obj)
+        {
+            // Evaluating a string as code would let data (a complainant's text) run as a template.
+            obj.Remove("eval");
+            obj.Remove("eval_template");
+        }
+
+        customize?.Invoke(builtins);
+        Freeze(builtins);
         return builtins;
+    }
+
+    private static void Freeze(ScriptObject obj)
+    {
+        foreach (var value in obj.Values)
+        {
+            if (value is ScriptObject child && !child.IsReadOnly)
+            {
+                Freeze(child);
+            }
+        }
+
+        obj.IsReadOnly = true;
     }
 
     private Template ParseExpression(string expression) =>
@@ -223,6 +251,56 @@ public sealed class ScriptEngine
             default:
                 return JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture));
         }
+    }
+}
+
+/// <summary>
+/// The sandbox: strict variables, no template loader (<c>include</c> fails), bounded loops, recursion and
+/// output, and a wall-clock budget — recursion depth alone does not bound work (a function calling itself
+/// twice per level runs 2^depth times), so evaluation stops once <see cref="TimeBudget"/> is spent.
+/// Not sealed so a renderer can add output handling; the limits are set here so a derived context keeps them.
+/// </summary>
+public class SandboxTemplateContext : TemplateContext
+{
+    /// <summary>Time allowed by default; a render or an expression takes well under a millisecond.</summary>
+    public static readonly TimeSpan DefaultTimeBudget = TimeSpan.FromSeconds(2);
+
+    private readonly long _startedAt = Environment.TickCount64;
+    private int _steps;
+
+    /// <summary>Creates a sandboxed context over builtins from <see cref="ScriptEngine.CreateBuiltins"/>.</summary>
+    public SandboxTemplateContext(ScriptObject builtins)
+        : base(builtins)
+    {
+        StrictVariables = true;
+        EnableRelaxedMemberAccess = true;
+        LoopLimit = 10_000;
+        RecursiveLimit = 64;
+        ObjectRecursionLimit = 64;
+        LimitToString = 200_000;
+        TemplateLoader = null;
+        MemberRenamer = member => member.Name;
+        // A regex runs inside one evaluation step, where the budget check cannot interrupt it.
+        RegexTimeOut = TimeSpan.FromMilliseconds(500);
+    }
+
+    /// <summary>Wall-clock time this context may spend evaluating, counted from its creation.</summary>
+    public TimeSpan TimeBudget { get; set; } = DefaultTimeBudget;
+
+    /// <inheritdoc/>
+    public override object? Evaluate(ScriptNode? scriptNode, bool aliasReturnedFunction)
+    {
+        // Checking every 64th step keeps the clock read off the hot path.
+        if ((++_steps & 63) == 0)
+        {
+            CancellationToken.ThrowIfCancellationRequested();
+            if (Environment.TickCount64 - _startedAt > TimeBudget.TotalMilliseconds)
+            {
+                throw new ScriptRuntimeException(scriptNode?.Span ?? default, $"超出执行时间限制 (time budget of {TimeBudget.TotalSeconds:0.###}s exceeded)");
+            }
+        }
+
+        return base.Evaluate(scriptNode, aliasReturnedFunction);
     }
 }
 
