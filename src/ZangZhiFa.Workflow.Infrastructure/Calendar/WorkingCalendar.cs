@@ -60,6 +60,11 @@ public sealed class WorkingCalendar : IWorkingCalendar
         }
     }
 
+    /// <summary>Loads every <c>{year}.json</c> in <paramref name="folder"/>; see <see cref="WorkingCalendarLoader.Load"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file is invalid; the message names the file and the entry.</exception>
+    public static WorkingCalendar Load(string folder) => WorkingCalendarLoader.Load(folder);
+
     /// <summary>A calendar with no holiday data: Monday–Friday are working days in every year.</summary>
     public static WorkingCalendar WeekendsOnly { get; } = new([]);
 

@@ -150,6 +150,15 @@ public sealed class WorkingCalendarLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_GivesSameCalendar_WhenCalledThroughWorkingCalendar()
+    {
+        var calendar = WorkingCalendar.Load(ShippedCalendar.Folder);
+
+        calendar.CoveredYears.Should().Equal(ShippedCalendar.Instance.CoveredYears);
+        calendar.IsWorkingDay(new DateOnly(2026, 2, 24)).Should().BeFalse("Lhasa's Losar break");
+    }
+
+    [Fact]
     public void Load_Throws_WhenFolderIsMissing()
     {
         var act = () => WorkingCalendarLoader.Load(Path.Combine(_folder, "missing"));
