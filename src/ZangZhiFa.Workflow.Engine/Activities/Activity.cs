@@ -25,6 +25,8 @@ public abstract class Activity<TProperties> : IActivity
 
     public virtual bool CanWait(ActivityDefinition definition) => false;
 
+    public bool CanReadProperties(ActivityDefinition definition) => TryRead(definition, out _, out _);
+
     public IReadOnlyList<string> GetOutcomes(ActivityDefinition definition) =>
         TryRead(definition, out var properties, out _) ? GetOutcomes(properties) : [];
 

@@ -84,6 +84,12 @@ public sealed class Escalate : Activity<Escalate.Properties>
                     ["newDueAt"] = task.DueAt?.ToOffset(context.Services.Calendar.UtcOffset).ToString("yyyy年M月d日"),
                 },
             };
+            if (!context.Variables.ContainsKey("supervisingUnitName"))
+            {
+                // The body that raises the matter is the one the notice comes from when the flow names no other.
+                model["supervisingUnitName"] = parent.Name;
+            }
+
             var notice = await context.IssueNoticeAsync(properties.Template, properties.Title, parent.Code, properties.DocumentPrefix, model);
             if (task.AssigneeRole is { } role)
             {

@@ -16,6 +16,9 @@ public interface IActivity
     /// <summary>Whether this node (with these properties) can pause its path; cycles need one.</summary>
     bool CanWait(ActivityDefinition definition);
 
+    /// <summary>Whether the properties can be read at all; when not, outcome checks would only repeat that error.</summary>
+    bool CanReadProperties(ActivityDefinition definition);
+
     /// <summary>The outcomes this node can complete with; each needs exactly one connection.</summary>
     IReadOnlyList<string> GetOutcomes(ActivityDefinition definition);
 

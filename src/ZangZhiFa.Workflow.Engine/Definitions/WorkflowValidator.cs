@@ -124,7 +124,7 @@ public sealed partial class WorkflowValidator(ActivityRegistry activities, Scrip
                 context.ConnectionError(connection, "不能连回开始节点 (cannot connect into Start)");
             }
 
-            if (activities.TryGet(from.Type, out var type) && !type.GetOutcomes(from).Contains(connection.Outcome))
+            if (activities.TryGet(from.Type, out var type) && type.CanReadProperties(from) && !type.GetOutcomes(from).Contains(connection.Outcome))
             {
                 context.ConnectionError(connection, $"“{from.Id}” 没有结果 “{connection.Outcome}” (unknown outcome; has: {string.Join(", ", type.GetOutcomes(from))})");
             }
@@ -137,7 +137,7 @@ public sealed partial class WorkflowValidator(ActivityRegistry activities, Scrip
 
         foreach (var activity in definition.Activities)
         {
-            if (!activities.TryGet(activity.Type, out var type))
+            if (!activities.TryGet(activity.Type, out var type) || !type.CanReadProperties(activity))
             {
                 continue;
             }

@@ -25,10 +25,10 @@ public sealed class ScriptEngine
     private readonly ConcurrentDictionary<string, Template> _texts = new(StringComparer.Ordinal);
 
     /// <summary>Parses an expression (no <c>{{ }}</c>); returns null when it is valid, else the error with line/column.</summary>
-    public string? CheckExpression(string expression) => Describe(ParseExpression(expression));
+    public string? CheckExpression(string expression) => Describe(ParseExpression(expression), expression);
 
     /// <summary>Parses a text snippet with <c>{{ }}</c> placeholders; returns null when valid, else the error.</summary>
-    public string? CheckText(string text) => Describe(ParseText(text));
+    public string? CheckText(string text) => Describe(ParseText(text), text);
 
     /// <summary>Evaluates an expression against <paramref name="scope"/> and returns its value as JSON.</summary>
     public JsonNode? Evaluate(string expression, JsonObject scope)
@@ -132,7 +132,7 @@ public sealed class ScriptEngine
     private Template ParseText(string text) =>
         _texts.GetOrAdd(text, static t => Template.Parse(t));
 
-    private static string? Describe(Template template)
+    private static string? Describe(Template template, string source)
     {
         if (!template.HasErrors)
         {
@@ -140,12 +140,21 @@ public sealed class ScriptEngine
         }
 
         var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
-        return $"{first.Message} ({first.Span.Start.Line + 1}:{first.Span.Start.Column + 1})";
+        var (line, column) = first.Span.Start.Line >= 0
+            ? (first.Span.Start.Line + 1, first.Span.Start.Column + 1)
+            : EndOf(source); // Scriban reports "unexpected end of input" without a position.
+        return $"{first.Message} ({line}:{column})";
+    }
+
+    private static (int Line, int Column) EndOf(string source)
+    {
+        var lines = source.Split('\n');
+        return (lines.Length, lines[^1].Length + 1);
     }
 
     private static void ThrowIfErrors(Template template, string source)
     {
-        if (Describe(template) is { } error)
+        if (Describe(template, source) is { } error)
         {
             throw new ExpressionException($"表达式 “{source}” 语法错误: {error}");
         }

@@ -71,6 +71,10 @@ public sealed class ScribanNoticeRendererTests : IDisposable
              "于2026年4月10日向本机关请求复查", "<strong>维持原答复意见</strong>", "请求复核", "对同一事项不再受理", "2026年3月2日"]
         },
         {
+            "notices/demo-result",
+            ["藏司告〔2026〕1号", "西藏自治区司法厅", "卓玛：", "你反映的“反映城管执法人员野蛮执法”一事", "部分属实", "三十日内", "2026年3月2日"]
+        },
+        {
             "email/task-reminder",
             ["办理提醒：投诉举报受理审查（TS-2026-000123）", "德吉：", "拉萨市城关区司法局承办的任务《投诉举报受理审查（TS-2026-000123）》",
              "2026年3月5日 18:00", "href=\"https://zfjd.xizang.example/tasks/42\""]
@@ -396,6 +400,14 @@ public sealed class ScribanNoticeRendererTests : IDisposable
 
         switch (templateId)
         {
+            case "notices/demo-result":
+                model["supervisingUnitName"] = "西藏自治区司法厅";
+                model["notice"]!["title"] = "处理结果告知书";
+                model["notice"]!["documentNumber"] = "藏司告〔2026〕1号";
+                model["caseTitle"] = "反映城管执法人员野蛮执法";
+                model["applicantName"] = "卓玛";
+                model["conclusion"] = "部分属实";
+                break;
             case "notices/supervision-notice":
                 model["supervisingUnitName"] = "西藏自治区司法厅";
                 model["notice"]!["title"] = "督办通知书";

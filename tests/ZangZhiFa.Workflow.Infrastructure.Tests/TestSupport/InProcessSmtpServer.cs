@@ -116,6 +116,41 @@ public sealed class InProcessSmtpServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes with the first accepted message (already here or still to come) that matches; throws <see cref="TimeoutException"/> otherwise.</summary>
+    public async Task<MimeMessage> WaitForMessageAsync(Func<MimeMessage, bool> match, int timeoutSeconds = 30)
+    {
+        var found = new TaskCompletionSource<MimeMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnReceived(object? sender, ReceivedMail mail)
+        {
+            if (match(mail.Message))
+            {
+                found.TrySetResult(mail.Message);
+            }
+        }
+
+        MessageReceived += OnReceived;
+        try
+        {
+            if (Received.FirstOrDefault(m => match(m.Message)) is { } already)
+            {
+                return already.Message;
+            }
+
+            try
+            {
+                return await found.Task.WaitAsync(TimeSpan.FromSeconds(timeoutSeconds));
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"no matching mail within {timeoutSeconds}s; received: {string.Join(" | ", Received.Select(m => m.Message.Subject))}");
+            }
+        }
+        finally
+        {
+            MessageReceived -= OnReceived;
+        }
+    }
+
     private async Task ListenAsync(CancellationToken cancellationToken)
     {
         var listeners = new EndpointListenerFactory();

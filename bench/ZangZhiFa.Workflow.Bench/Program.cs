@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using ZangZhiFa.Workflow.Engine.Activities;
+using ZangZhiFa.Workflow.Engine.Definitions;
+using ZangZhiFa.Workflow.Engine.Expressions;
+using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Engine.Runtime;
+using ZangZhiFa.Workflow.Infrastructure.Calendar;
+using ZangZhiFa.Workflow.Infrastructure.Notices;
+using ZangZhiFa.Workflow.Infrastructure.Organization;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+
+// Engine throughput on SQLite, beside a raw-SQLite baseline measured in the same run and the same
+// durability setting. Usage: dotnet run -c Release --project bench/ZangZhiFa.Workflow.Bench -- [count] [FULL|NORMAL]
+var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3000;
+var synchronous = args.Length > 1 ? args[1].ToUpperInvariant() : "FULL";
+var root = FindRoot();
+var folder = Directory.CreateTempSubdirectory("zzf-bench-").FullName;
+Console.WriteLine($"ZangZhiFa engine benchmark · {count} operations each · synchronous={synchronous} · {Environment.ProcessorCount} cores · {TimeProvider.System.GetLocalNow():yyyy-MM-dd}");
+
+try
+{
+    var baseline = await BaselineAsync(Path.Combine(folder, "baseline.db"), synchronous, count);
+    var (starts, completions) = await EngineAsync(Path.Combine(folder, "engine.db"), synchronous, count, root);
+    Console.WriteLine();
+    Console.WriteLine("| measurement | ops/s | p50 ms | p99 ms | ratio to baseline |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    Print("raw SQLite tx (5 inserts, WAL)", baseline, baseline);
+    Print("engine: start → first task, committed", starts, baseline);
+    Print("engine: complete task → next tasks, committed", completions, baseline);
+}
+finally
+{
+    SqliteConnection.ClearAllPools();
+    Directory.Delete(folder, recursive: true);
+}
+
+return 0;
+
+static void Print(string name, Result result, Result baseline) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {result.PerSecond:F0} | {result.P50:F2} | {result.P99:F2} | {result.PerSecond / baseline.PerSecond:F2} |"));
+
+static async Task<Result> BaselineAsync(string file, string synchronous, int count)
+{
+    await using var connection = new SqliteConnection($"Data Source={file}");
+    await connection.OpenAsync();
+    await Exec(connection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT, c INTEGER);");
+    return await MeasureAsync(count, async _ =>
+    {
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO t (a, b, c) VALUES ('案件', '{\"k\":\"v\"}', 42)";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await tx.CommitAsync();
+    });
+
+    static async Task Exec(SqliteConnection c, string sql)
+    {
+        await using var command = c.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+static async Task<(Result Starts, Result Completions)> EngineAsync(string file, string synchronous, int count, string root)
+{
+    var options = new DbContextOptionsBuilder<WorkflowDbContext>()
+        .UseSqlite($"Data Source={file};Pooling=True")
+        .AddInterceptors(new SqlitePragmas(synchronous))
+        .Options;
+    await using (var db = new WorkflowDbContext(options))
+    {
+        await DatabaseInitializer.MigrateAsync(db, CancellationToken.None);
+        await ReferenceDataSeeder.SeedOrgUnitsAsync(db, Path.Combine(root, "seed"), CancellationToken.None);
+    }
+
+    var scripts = new ScriptEngine();
+    var activities = ActivityRegistry.CreateDefault();
+    var notices = new ScribanNoticeRenderer(Path.Combine(root, "templates"));
+    var calendar = WorkingCalendar.Load(Path.Combine(root, "calendar"));
+    var catalog = new DefinitionCatalog();
+    var (definitions, errors) = DefinitionCatalog.LoadFolder(Path.Combine(root, "workflows"), new WorkflowValidator(activities, scripts, notices));
+    if (errors.Count > 0)
+    {
+        throw new InvalidOperationException(string.Join("\n", errors));
+    }
+
+    foreach (var definition in definitions)
+    {
+        catalog.Publish(definition);
+    }
+
+    var time = TimeProvider.System;
+    var taskIds = new Guid[count];
+
+    async Task InUnitAsync(Func<WorkflowRunner, Task> work)
+    {
+        await using var db = new WorkflowDbContext(options);
+        var store = new EfWorkflowStore(db, time, new TimerOutboxSignal(), new MailOutboxSignal());
+        var runner = new WorkflowRunner(new EngineServices(store, catalog, activities, scripts, time, calendar, notices, new EfOrgDirectory(db)), NullLogger<WorkflowRunner>.Instance);
+        await work(runner);
+        await store.SaveChangesAsync(CancellationToken.None);
+    }
+
+    var inputs = new JsonObject { ["caseTitle"] = "基准测试事项", ["unitCode"] = "540102", ["applicantName"] = "测试", ["applicantEmail"] = "" };
+    // Warm-up so JIT and the first connection are not in the figures.
+    for (var i = 0; i < 50; i++)
+    {
+        await InUnitAsync(r => r.StartAsync("demo-supervision", (JsonObject)inputs.DeepClone(), null, CancellationToken.None));
+    }
+
+    var starts = await MeasureAsync(count, i => InUnitAsync(runner =>
+        runner.StartAsync("demo-supervision", (JsonObject)inputs.DeepClone(), new StartOptions($"BENCH-{i}"), CancellationToken.None)));
+
+    await using (var db = new WorkflowDbContext(options))
+    {
+        var open = await db.Tasks.AsNoTracking()
+            .Where(t => t.ActivityId == "review" && t.Status == WorkflowTaskStatus.Open && t.CorrelationId!.StartsWith("BENCH-"))
+            .Select(t => new { t.Id, t.CorrelationId })
+            .ToListAsync();
+        foreach (var task in open)
+        {
+            taskIds[int.Parse(task.CorrelationId!["BENCH-".Length..], CultureInfo.InvariantCulture)] = task.Id;
+        }
+    }
+
+    var completions = await MeasureAsync(count, i => InUnitAsync(runner =>
+        runner.CompleteTaskAsync(taskIds[i], new ResumeInput("bench", "受理"), CancellationToken.None)));
+    return (starts, completions);
+}
+
+static async Task<Result> MeasureAsync(int count, Func<int, Task> operation)
+{
+    var latencies = new double[count];
+    var total = Stopwatch.StartNew();
+    for (var i = 0; i < count; i++)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await operation(i);
+        latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    total.Stop();
+    Array.Sort(latencies);
+    return new Result(count / total.Elapsed.TotalSeconds, latencies[count / 2], latencies[(int)(count * 0.99)]);
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "ZangZhiFa.Workflow.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("run the benchmark from inside the repository");
+}
+
+internal sealed record Result(double PerSecond, double P50, double P99);

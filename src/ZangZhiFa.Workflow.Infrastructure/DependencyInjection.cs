@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+using ZangZhiFa.Workflow.Engine.Abstractions;
+using ZangZhiFa.Workflow.Engine.Activities;
+using ZangZhiFa.Workflow.Engine.Definitions;
+using ZangZhiFa.Workflow.Engine.Expressions;
+using ZangZhiFa.Workflow.Engine.Runtime;
+using ZangZhiFa.Workflow.Infrastructure.Calendar;
+using ZangZhiFa.Workflow.Infrastructure.Email;
+using ZangZhiFa.Workflow.Infrastructure.Notices;
+using ZangZhiFa.Workflow.Infrastructure.Organization;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Infrastructure.Scheduling;
+
+namespace ZangZhiFa.Workflow.Infrastructure;
+
+/// <summary>Wires the engine to SQLite, Quartz, the calendar, the notice templates and e-mail.</summary>
+public static class DependencyInjection
+{
+    public static IServiceCollection AddWorkflowInfrastructure(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var paths = (configuration.GetSection(ContentPaths.Section).Get<ContentPaths>() ?? new ContentPaths()).Resolve(AppContext.BaseDirectory);
+        services.AddSingleton(Options.Create(storage));
+        services.AddSingleton(paths);
+        services.TryAddSingleton(TimeProvider.System);
+
+        Directory.CreateDirectory(storage.ResolveDataDirectory(contentRoot));
+        services.AddSingleton(new SqlitePragmas(storage.Synchronous));
+        services.AddDbContext<WorkflowDbContext>((sp, options) => options
+            .UseSqlite(storage.ConnectionString(contentRoot))
+            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
+        services.AddSingleton<TimerOutboxSignal>();
+        services.AddSingleton<MailOutboxSignal>();
+        services.AddScoped<EfWorkflowStore>();
+        services.AddScoped<IWorkflowStore>(sp => sp.GetRequiredService<EfWorkflowStore>());
+        services.AddScoped<IOrgDirectory, EfOrgDirectory>();
+
+        services.AddSingleton<ScriptEngine>();
+        services.AddSingleton(_ => ActivityRegistry.CreateDefault());
+        services.AddSingleton<INoticeRenderer>(sp => new ScribanNoticeRenderer(paths.Templates, sp.GetRequiredService<IWorkingCalendar>().UtcOffset));
+        services.AddSingleton<IWorkingCalendar>(_ => WorkingCalendar.Load(paths.Calendar));
+        services.AddSingleton(sp => new WorkflowValidator(
+            sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<ScriptEngine>(), sp.GetRequiredService<INoticeRenderer>()));
+        services.AddSingleton<DefinitionCatalog>();
+        services.AddSingleton<IWorkflowDefinitionProvider>(sp => sp.GetRequiredService<DefinitionCatalog>());
+        services.AddScoped(sp => new EngineServices(
+            sp.GetRequiredService<IWorkflowStore>(),
+            sp.GetRequiredService<IWorkflowDefinitionProvider>(),
+            sp.GetRequiredService<ActivityRegistry>(),
+            sp.GetRequiredService<ScriptEngine>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IWorkingCalendar>(),
+            sp.GetRequiredService<INoticeRenderer>(),
+            sp.GetRequiredService<IOrgDirectory>()));
+        services.AddScoped<WorkflowRunner>();
+
+        services.AddQuartz(quartz =>
+        {
+            quartz.UsePersistentStore(store =>
+            {
+                store.UseSqlite(storage.SchedulerConnectionString(contentRoot));
+                store.ProvisionSchema();
+            });
+        });
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        services.AddMailOutbox();
+        services.AddSingleton<TimerOutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<TimerOutboxDispatcher>());
+        return services;
+    }
+
+    /// <summary>
+    /// Start-up work that must finish before the first request: schema migration, reference data, demo
+    /// accounts (when <c>Demo:Seed</c> is on) and the published definitions — refusing to start on an invalid one.
+    /// </summary>
+    public static async Task InitializeWorkflowAsync(this IServiceProvider services, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowDbContext>();
+        var paths = scope.ServiceProvider.GetRequiredService<ContentPaths>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ZangZhiFa.Startup");
+        await DatabaseInitializer.MigrateAsync(db, cancellationToken);
+        await ReferenceDataSeeder.SeedOrgUnitsAsync(db, paths.Seed, cancellationToken);
+        if (configuration.GetValue<bool>("Demo:Seed"))
+        {
+            await ReferenceDataSeeder.SeedDemoUsersAsync(db, paths.Seed, _ => null, cancellationToken);
+            logger.LogInformation("Demo accounts seeded");
+        }
+
+        var catalog = scope.ServiceProvider.GetRequiredService<DefinitionCatalog>();
+        var (definitions, errors) = DefinitionCatalog.LoadFolder(paths.Workflows, scope.ServiceProvider.GetRequiredService<WorkflowValidator>());
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("流程定义校验失败 (invalid workflow definitions):\n" + string.Join("\n", errors));
+        }
+
+        foreach (var definition in definitions)
+        {
+            catalog.Publish(definition);
+        }
+
+        logger.LogInformation("Loaded {Count} workflow definitions from {Folder}", definitions.Count, paths.Workflows);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+
+namespace ZangZhiFa.Workflow.Infrastructure.Organization;
+
+/// <summary>
+/// Loads the org tree (always: it is reference data) and, when asked, the demo accounts from <c>seed/</c>.
+/// Idempotent: existing rows are updated, nothing is deleted.
+/// </summary>
+public static class ReferenceDataSeeder
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task SeedOrgUnitsAsync(WorkflowDbContext db, string seedFolder, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(seedFolder, "org-units.json");
+        var data = JsonSerializer.Deserialize<OrgUnitFile>(await File.ReadAllTextAsync(file, cancellationToken), Json)
+            ?? throw new InvalidDataException($"{file}: empty");
+        var existing = await db.OrgUnits.ToDictionaryAsync(u => u.Code, cancellationToken);
+        foreach (var unit in data.Units)
+        {
+            if (existing.TryGetValue(unit.Code, out var row))
+            {
+                row.Name = unit.Name;
+                row.Level = unit.Level;
+                row.ParentCode = unit.ParentCode;
+                row.Kind = unit.Kind;
+                row.SortOrder = unit.SortOrder;
+            }
+            else
+            {
+                db.OrgUnits.Add(unit);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Creates the demo users that do not exist yet; <paramref name="hashPassword"/> sets their password.</summary>
+    public static async Task SeedDemoUsersAsync(WorkflowDbContext db, string seedFolder, Func<StaffUser, string?> hashPassword, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(seedFolder, "demo-users.json");
+        var data = JsonSerializer.Deserialize<UserFile>(await File.ReadAllTextAsync(file, cancellationToken), Json)
+            ?? throw new InvalidDataException($"{file}: empty");
+        var existing = await db.Users.Select(u => u.UserName).ToListAsync(cancellationToken);
+        foreach (var user in data.Users.Where(u => !existing.Contains(u.UserName)))
+        {
+            var row = new StaffUser
+            {
+                Id = Guid.NewGuid(),
+                UserName = user.UserName,
+                DisplayName = user.DisplayName,
+                Email = user.Email,
+                OrgUnitCode = user.OrgUnitCode,
+                Roles = string.Join(",", user.Roles),
+            };
+            row.PasswordHash = hashPassword(row);
+            db.Users.Add(row);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private sealed record OrgUnitFile(List<OrgUnit> Units);
+
+    private sealed record UserFile(List<SeedUser> Users);
+
+    private sealed record SeedUser(string UserName, string DisplayName, string OrgUnitCode, List<string> Roles, string? Email);
+}

@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Quartz;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+
+namespace ZangZhiFa.Workflow.Infrastructure.Scheduling;
+
+/// <summary>
+/// Moves committed timer changes from the outbox into Quartz. Runs at start-up (anything a crash left behind)
+/// and whenever a commit signals new rows. Registration is idempotent — a trigger keyed by the bookmark id is
+/// replaced, not duplicated — so handing the same row over twice is harmless.
+/// </summary>
+public sealed class TimerOutboxDispatcher(
+    IServiceScopeFactory scopes,
+    ISchedulerFactory schedulerFactory,
+    TimerOutboxSignal signal,
+    TimeProvider time,
+    ILogger<TimerOutboxDispatcher> logger) : BackgroundService
+{
+    private const string TriggerGroup = "timers";
+    private const int BatchSize = 500;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public static TriggerKey TriggerKeyFor(Guid bookmarkId) => new(bookmarkId.ToString("N"), TriggerGroup);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DispatchAsync(stoppingToken);
+                await signal.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The rows stay in the outbox; try again shortly rather than lose a timer.
+                logger.LogError(ex, "Dispatching timers to the scheduler failed; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Hands every outbox row to Quartz and deletes it; returns how many were handled.</summary>
+    public async Task<int> DispatchAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await DispatchBatchesAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<int> DispatchBatchesAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        await EnsureJobAsync(scheduler, cancellationToken);
+        var total = 0;
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<WorkflowDbContext>();
+            var rows = await db.TimerCommands.OrderBy(c => c.Id).Take(BatchSize).ToListAsync(cancellationToken);
+            if (rows.Count == 0)
+            {
+                return total;
+            }
+
+            foreach (var row in rows)
+            {
+                var key = TriggerKeyFor(row.BookmarkId);
+                if (row.DueAt is { } due)
+                {
+                    var trigger = TriggerBuilder.Create()
+                        .WithIdentity(key)
+                        .ForJob(ResumeBookmarkJob.Key)
+                        .UsingJobData(ResumeBookmarkJob.BookmarkIdKey, row.BookmarkId.ToString())
+                        .StartAt(due)
+                        // A timer that fell due while the service was down fires as soon as it is back.
+                        .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+                        .Build();
+                    await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);
+                }
+                else
+                {
+                    await scheduler.UnscheduleJob(key, cancellationToken);
+                }
+            }
+
+            var ids = rows.Select(r => r.Id).ToList();
+            await db.TimerCommands.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
+            total += rows.Count;
+            logger.LogDebug("Dispatched {Count} timer changes to the scheduler", rows.Count);
+        }
+    }
+
+    private static async Task EnsureJobAsync(IScheduler scheduler, CancellationToken cancellationToken)
+    {
+        if (!await scheduler.Exists(ResumeBookmarkJob.Key, cancellationToken))
+        {
+            var job = JobBuilder.Create<ResumeBookmarkJob>().WithIdentity(ResumeBookmarkJob.Key).StoreDurably().Build();
+            await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh machine: restores tools and packages, builds once, runs the
+# test projects, and ends with one summary line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+dotnet tool restore >/dev/null
+dotnet build ZangZhiFa.Workflow.sln -c Release -nologo -v q
+
+log=$(mktemp)
+status=0
+dotnet test ZangZhiFa.Workflow.sln -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "$passed passed, $failed failed"
+exit $status

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using ZangZhiFa.Workflow.Engine.Activities;
+using ZangZhiFa.Workflow.Engine.Definitions;
+using ZangZhiFa.Workflow.Engine.Expressions;
+using ZangZhiFa.Workflow.Engine.Tests.Support;
+
+namespace ZangZhiFa.Workflow.Engine.Tests.Definitions;
+
+public sealed class WorkflowValidatorTests
+{
+    private readonly WorkflowValidator _validator = new(ActivityRegistry.CreateDefault(), new ScriptEngine(), SharedServices.Notices);
+
+    private const string Valid = """
+    {
+      "id": "sample", "name": "样例", "version": 1,
+      "variables": [ { "name": "unit", "type": "string" } ],
+      "activities": [
+        { "id": "start", "type": "Start", "properties": {} },
+        { "id": "review", "type": "HumanTask", "properties": { "title": "审查", "assignee": { "role": "受理员", "orgUnit": "unit" }, "outcomes": ["受理", "不予受理"] } },
+        { "id": "inform", "type": "SendNotice", "properties": { "template": "notices/supervision-notice", "title": "通知" } },
+        { "id": "end", "type": "End", "properties": {} }
+      ],
+      "connections": [
+        { "from": "start", "outcome": "done", "to": "review" },
+        { "from": "review", "outcome": "受理", "to": "inform" },
+        { "from": "review", "outcome": "不予受理", "to": "end" },
+        { "from": "inform", "outcome": "done", "to": "end" }
+      ]
+    }
+    """;
+
+    private IReadOnlyList<ValidationError> Validate(Action<JsonObject> mutate)
+    {
+        var json = JsonNode.Parse(Valid)!.AsObject();
+        mutate(json);
+        return _validator.Validate(WorkflowDefinitionSerializer.Deserialize(json.ToJsonString(), "sample.json"), "sample.json");
+    }
+
+    private static JsonObject Activity(JsonObject flow, string id) =>
+        flow["activities"]!.AsArray().Single(a => (string)a!["id"]! == id)!.AsObject();
+
+    [Fact]
+    public void Validate_ReturnsNoErrors_WhenDefinitionIsSound() =>
+        Validate(_ => { }).Should().BeEmpty();
+
+    [Fact]
+    public void Validate_NamesTheType_WhenActivityTypeIsUnknown() =>
+        Validate(f => Activity(f, "inform")["type"] = "SendFax").Should().ContainSingle()
+            .Which.ToString().Should().Be("sample.json: activity 'inform' property 'type': 未知节点类型 (unknown type) “SendFax”; known: " +
+                string.Join(", ", ActivityRegistry.CreateDefault().All.Select(a => a.Type)));
+
+    [Fact]
+    public void Validate_NamesTheConnection_WhenItPointsNowhere()
+    {
+        var errors = Validate(f => f["connections"]!.AsArray()[3]!["to"] = "archive");
+
+        errors.Select(e => e.ToString()).Should().Contain("sample.json: connection inform --done--> archive: 终点 “archive” 不存在 (dangling connection: no such activity)");
+    }
+
+    [Fact]
+    public void Validate_ReportsUnreachableActivity_WhenNothingLeadsToIt()
+    {
+        var errors = Validate(f => f["activities"]!.AsArray().Add(JsonNode.Parse("""{ "id": "orphan", "type": "End", "properties": {} }""")));
+
+        errors.Should().ContainSingle().Which.Should().Be(new ValidationError("sample.json", "orphan", null, null, "从开始节点无法到达 (unreachable activity)"));
+    }
+
+    [Fact]
+    public void Validate_ReportsOutcomeWithoutConnection_WhenATaskOutcomeLeadsNowhere()
+    {
+        var errors = Validate(f => f["connections"]!.AsArray().RemoveAt(2));
+
+        errors.Should().ContainSingle().Which.ToString().Should().Be("sample.json: activity 'review': 结果 “不予受理” 没有连线 (outcome without a connection)");
+    }
+
+    [Fact]
+    public void Validate_ReportsExpressionAndPosition_WhenExpressionDoesNotParse()
+    {
+        var errors = Validate(f => Activity(f, "review")["properties"]!["assignee"]!["orgUnit"] = "unit ==");
+
+        var error = errors.Should().ContainSingle().Subject;
+        error.ActivityId.Should().Be("review");
+        error.Property.Should().Be("assignee.orgUnit");
+        error.Message.Should().StartWith("表达式错误 (bad expression) “unit ==”").And.MatchRegex(@"\(1:\d+\)$");
+    }
+
+    [Fact]
+    public void Validate_ReportsUnknownTemplate_WhenNoticeTemplateIsMissing() =>
+        Validate(f => Activity(f, "inform")["properties"]!["template"] = "notices/no-such").Should().ContainSingle()
+            .Which.Should().Be(new ValidationError("sample.json", "inform", null, "template", "未知文书模板 (unknown template) “notices/no-such”"));
+
+    [Fact]
+    public void Validate_ReportsDuplicateId_WhenTwoActivitiesShareIt()
+    {
+        var errors = Validate(f => Activity(f, "inform")["id"] = "review");
+
+        errors.Should().Contain(e => e.ActivityId == "review" && e.Message == "节点 id 重复 (duplicate activity id)");
+    }
+
+    [Fact]
+    public void Validate_ReportsCycleWithoutWait_WhenStepsLoopWithoutATaskOrTimer()
+    {
+        var errors = Validate(f =>
+        {
+            f["activities"]!.AsArray().Add(JsonNode.Parse("""{ "id": "again", "type": "SetVariables", "properties": { "assign": { "unit": "unit" } } }"""));
+            var connections = f["connections"]!.AsArray();
+            connections[3]!["to"] = "again";
+            connections.Add(JsonNode.Parse("""{ "from": "again", "outcome": "done", "to": "inform" }"""));
+        });
+
+        errors.Should().ContainSingle().Which.Message.Should().Contain("没有等待节点").And.Contain("cycle without a wait").And.Contain("inform").And.Contain("again");
+    }
+
+    [Fact]
+    public void Validate_AcceptsCycle_WhenTheLoopContainsAHumanTask()
+    {
+        var errors = Validate(f => f["connections"]!.AsArray()[3]!["to"] = "review");
+
+        errors.Should().BeEmpty("the loop review → inform → review waits at the task each time round");
+    }
+
+    [Fact]
+    public void Validate_ReportsUnknownProperty_WhenTheDesignerWroteSomethingTheActivityDoesNotKnow() =>
+        Validate(f => Activity(f, "review")["properties"]!["asignee"] = "typo").Should().ContainSingle()
+            .Which.Should().Match<ValidationError>(e => e.ActivityId == "review" && e.Property == "asignee" && e.Message.Contains("unknown property"));
+
+    [Fact]
+    public void Validate_ReportsBadDeadline_WhenTwoKindsOfLimitAreGiven() =>
+        Validate(f => Activity(f, "review")["properties"]!["deadline"] = new JsonObject { ["workingDays"] = 5, ["days"] = 30 }).Should()
+            .Contain(new ValidationError("sample.json", "review", null, "deadline", "须且只能设置 workingDays、days、duration 之一 (exactly one of workingDays, days, duration)"));
+
+    [Fact]
+    public void LoadFolder_ReportsEveryErrorWithItsFile_WhenOneFileIsBroken()
+    {
+        var folder = Directory.CreateTempSubdirectory("zzf-validate-").FullName;
+        File.WriteAllText(Path.Combine(folder, "good.json"), Valid);
+        File.WriteAllText(Path.Combine(folder, "broken.json"), Valid.Replace("\"sample\"", "\"broken\"").Replace("\"to\": \"end\" }\n  ]", "\"to\": \"nowhere\" }\n  ]"));
+        File.WriteAllText(Path.Combine(folder, "not-json.json"), "{ \"id\": ");
+
+        var (definitions, errors) = DefinitionCatalog.LoadFolder(folder, _validator);
+
+        definitions.Select(d => d.Id).Should().Equal("sample");
+        errors.Should().Contain(e => e.File == "broken.json" && e.Connection == "inform --done--> nowhere");
+        errors.Should().Contain(e => e.File == "not-json.json" && e.Message.StartsWith("invalid JSON (line 1"));
+    }
+
+    [Fact]
+    public void ShippedDefinitions_AreAllValid()
+    {
+        var (definitions, errors) = DefinitionCatalog.LoadFolder(RepoPaths.Workflows, _validator);
+
+        errors.Select(e => e.ToString()).Should().BeEmpty();
+        definitions.Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public void ShippedDefinitions_SurviveExportImportExport_Unchanged()
+    {
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Workflows, "*.json").Where(f => !f.EndsWith(".schema.json", StringComparison.Ordinal)))
+        {
+            var first = WorkflowDefinitionSerializer.Serialize(WorkflowDefinitionSerializer.Deserialize(File.ReadAllText(file), file));
+            var second = WorkflowDefinitionSerializer.Serialize(WorkflowDefinitionSerializer.Deserialize(first, file));
+
+            second.Should().Be(first, $"{Path.GetFileName(file)} must round-trip without losing or changing anything");
+            JsonNode.DeepEquals(JsonNode.Parse(first), JsonNode.Parse(File.ReadAllText(file))).Should().BeTrue($"{Path.GetFileName(file)}: export keeps every value of the shipped file");
+        }
+    }
+}

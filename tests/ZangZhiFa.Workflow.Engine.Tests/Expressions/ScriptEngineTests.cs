@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using ZangZhiFa.Workflow.Engine.Expressions;
+
+namespace ZangZhiFa.Workflow.Engine.Tests.Expressions;
+
+/// <summary>Expressions in definitions are data written by admins: they must compute what they say and reach nothing else.</summary>
+public sealed class ScriptEngineTests
+{
+    private readonly ScriptEngine _scripts = new();
+
+    private static JsonObject Scope() => new()
+    {
+        ["complaint"] = new JsonObject { ["category"] = "逐利执法", ["fine"] = 12000, ["enterprise"] = true },
+        ["review"] = new JsonObject { ["outcome"] = "受理", ["fields"] = new JsonObject() },
+    };
+
+    [Theory]
+    [InlineData("complaint.category == '逐利执法'", true)]
+    [InlineData("complaint.fine >= 10000 && complaint.enterprise", true)]
+    [InlineData("review.outcome == '不予受理'", false)]
+    [InlineData("review.fields.reason == null", true)]
+    public void EvaluateCondition_ComputesTheCondition_WhenVariablesArePresent(string expression, bool expected) =>
+        _scripts.EvaluateCondition(expression, Scope()).Should().Be(expected);
+
+    [Fact]
+    public void Evaluate_ReturnsJsonValues_WhenExpressionBuildsThem()
+    {
+        var result = _scripts.Evaluate("{ unit: '540100', days: 5 * 2, tags: ['a', 'b'] }", Scope());
+
+        result!.ToJsonString().Should().Be("""{"unit":"540100","days":10,"tags":["a","b"]}""");
+    }
+
+    [Fact]
+    public void Evaluate_Throws_WhenTopLevelVariableIsUnknown()
+    {
+        var act = () => _scripts.Evaluate("complainant.name", Scope());
+
+        act.Should().Throw<ExpressionException>().WithMessage("*complainant*");
+    }
+
+    [Theory]
+    [InlineData("date.now")]
+    [InlineData("date.utc_now")]
+    public void Evaluate_CannotReadTheWallClock(string expression) =>
+        _scripts.Evaluate(expression, Scope()).Should().BeNull("the flow's time is the injected `now`, never the server clock");
+
+    [Fact]
+    public void Render_CannotIncludeFiles() =>
+        FluentActions.Invoking(() => _scripts.Render("{{ include '/etc/passwd' }}", Scope())).Should().Throw<ExpressionException>();
+
+    [Fact]
+    public void Evaluate_StopsRunawayLoops() =>
+        FluentActions.Invoking(() => _scripts.Evaluate("x = 0; while true; x = x + 1; end; x", Scope())).Should().Throw<ExpressionException>();
+
+    [Fact]
+    public void Evaluate_ExposesNoDotNetMembers_OfStrings() =>
+        _scripts.Evaluate("complaint.category.GetType", Scope()).Should().BeNull();
+
+    [Fact]
+    public void CheckExpression_ReportsLineAndColumn_WhenSyntaxIsBroken() =>
+        _scripts.CheckExpression("a = (1 +").Should().EndWith("(1:9)", "the error is at the end of the input");
+}

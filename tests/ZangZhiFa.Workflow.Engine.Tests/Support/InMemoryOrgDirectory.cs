@@ -1,0 +1,21 @@
+using ZangZhiFa.Workflow.Engine.Abstractions;
+
+namespace ZangZhiFa.Workflow.Engine.Tests.Support;
+
+/// <summary>A small four-level tree with one contact per role and unit; the real one reads the same shape from the database.</summary>
+public sealed class InMemoryOrgDirectory : IOrgDirectory
+{
+    private readonly Dictionary<string, OrgUnitInfo> _units = new(StringComparer.Ordinal)
+    {
+        ["540000"] = new("540000", "西藏自治区司法厅", 1, null),
+        ["540100"] = new("540100", "拉萨市司法局", 2, "540000"),
+        ["540102"] = new("540102", "城关区司法局", 3, "540100"),
+        ["540102001"] = new("540102001", "城关区八廓街道司法所", 4, "540102"),
+    };
+
+    public Task<OrgUnitInfo?> FindAsync(string code, CancellationToken cancellationToken) =>
+        Task.FromResult(_units.GetValueOrDefault(code));
+
+    public Task<IReadOnlyList<string>> GetEmailsAsync(string role, string orgUnitCode, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(_units.ContainsKey(orgUnitCode) ? [$"{role}@{orgUnitCode}.test"] : []);
+}

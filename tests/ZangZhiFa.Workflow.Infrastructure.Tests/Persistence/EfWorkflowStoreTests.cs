@@ -1,0 +1,144 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Engine.Abstractions;
+using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Tests.TestSupport;
+
+namespace ZangZhiFa.Workflow.Infrastructure.Tests.Persistence;
+
+public sealed class EfWorkflowStoreTests
+{
+    private static WorkflowInstance NewInstance(DateTimeOffset now) => new()
+    {
+        Id = Guid.NewGuid(),
+        DefinitionId = "demo",
+        DefinitionVersion = 1,
+        Status = WorkflowStatus.Suspended,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    [Fact]
+    public async Task SaveChanges_ThrowsConcurrencyConflict_WhenInstanceWasChangedByAnotherWriter()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var id = Guid.Empty;
+        await using (var db = database.CreateContext())
+        {
+            var instance = NewInstance(database.Time.GetUtcNow());
+            id = instance.Id;
+            var store = database.CreateStore(db);
+            store.AddInstance(instance);
+            await store.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await using var first = database.CreateContext();
+        await using var second = database.CreateContext();
+        var firstStore = database.CreateStore(first);
+        var secondStore = database.CreateStore(second);
+        var a = (await firstStore.FindInstanceAsync(id, CancellationToken.None))!;
+        var b = (await secondStore.FindInstanceAsync(id, CancellationToken.None))!;
+
+        a.VariablesJson = """{"by":"first"}""";
+        a.Revision++;
+        await firstStore.SaveChangesAsync(CancellationToken.None);
+        b.VariablesJson = """{"by":"second"}""";
+        b.Revision++;
+        var act = () => secondStore.SaveChangesAsync(CancellationToken.None);
+
+        await act.Should().ThrowAsync<ConcurrencyConflictException>();
+        await using var check = database.CreateContext();
+        (await check.Instances.SingleAsync()).VariablesJson.Should().Be("""{"by":"first"}""");
+    }
+
+    [Fact]
+    public async Task SaveChanges_WritesNothing_WhenTheCommitFailsMidway()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var duplicateId = Guid.NewGuid();
+        await using (var db = database.CreateContext())
+        {
+            db.Notices.Add(new IssuedNotice { Id = duplicateId, Title = "已有", TemplateId = "t", Html = "x" });
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var store = database.CreateStore(db);
+            var instance = NewInstance(database.Time.GetUtcNow());
+            store.AddInstance(instance);
+            store.AddBookmark(new Bookmark { Id = Guid.NewGuid(), InstanceId = instance.Id, ActivityId = "wait", Kind = BookmarkKind.Timer, DueAt = database.Time.GetUtcNow().AddDays(1) });
+            await store.NextSequenceValueAsync("doc:藏司督:2026", CancellationToken.None);
+            store.AddJournal(new JournalEntry { InstanceId = instance.Id, Event = "started", At = database.Time.GetUtcNow() });
+            // The last row of the unit collides with an existing key, so the database refuses the commit.
+            store.AddNotice(new IssuedNotice { Id = duplicateId, InstanceId = instance.Id, Title = "重复", TemplateId = "t", Html = "y" });
+
+            var act = () => store.SaveChangesAsync(CancellationToken.None);
+
+            await act.Should().ThrowAsync<DbUpdateException>();
+        }
+
+        await using var check = database.CreateContext();
+        (await check.Instances.CountAsync()).Should().Be(0);
+        (await check.Bookmarks.CountAsync()).Should().Be(0);
+        (await check.Journal.CountAsync()).Should().Be(0);
+        (await check.TimerCommands.CountAsync()).Should().Be(0);
+        (await check.Sequences.CountAsync()).Should().Be(0, "the document number taken inside the failed unit is not used up");
+    }
+
+    [Fact]
+    public async Task SaveChanges_QueuesTimerOutboxRowsInTheSameCommit_WhenTimersAreAddedOrRemoved()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var instance = NewInstance(database.Time.GetUtcNow());
+        var timer = new Bookmark { Id = Guid.NewGuid(), InstanceId = instance.Id, ActivityId = "wait", Kind = BookmarkKind.Timer, DueAt = database.Time.GetUtcNow().AddHours(4) };
+        await using (var db = database.CreateContext())
+        {
+            var store = database.CreateStore(db);
+            store.AddInstance(instance);
+            store.AddBookmark(timer);
+            store.AddBookmark(new Bookmark { Id = Guid.NewGuid(), InstanceId = instance.Id, ActivityId = "task", Kind = BookmarkKind.Task });
+            await store.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var store = database.CreateStore(db);
+            store.RemoveBookmark((await store.FindBookmarkAsync(timer.Id, CancellationToken.None))!);
+            await store.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await using var check = database.CreateContext();
+        var rows = await check.TimerCommands.OrderBy(c => c.Id).ToListAsync();
+        rows.Select(r => (r.BookmarkId, r.DueAt)).Should().Equal((timer.Id, timer.DueAt), (timer.Id, (DateTimeOffset?)null));
+    }
+
+    [Fact]
+    public async Task NextSequenceValue_CountsUpPerName_AcrossUnitsOfWork()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var values = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            await using var db = database.CreateContext();
+            var store = database.CreateStore(db);
+            values.Add(await store.NextSequenceValueAsync("tracking:2026", CancellationToken.None));
+            values.Add(await store.NextSequenceValueAsync("doc:藏司督:2026", CancellationToken.None));
+            await store.SaveChangesAsync(CancellationToken.None);
+        }
+
+        values.Should().Equal(1, 1, 2, 2, 3, 3);
+    }
+
+    [Fact]
+    public async Task Database_UsesWriteAheadLog_AfterMigration()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        await using var connection = new SqliteConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+
+        (await command.ExecuteScalarAsync()).Should().Be("wal");
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+using ZangZhiFa.Workflow.Infrastructure.Scheduling;
+
+namespace ZangZhiFa.Workflow.Web.Tests.Support;
+
+/// <summary>
+/// Listens to the host's Quartz scheduler and lets a test await the firings it expects, instead of sleeping.
+/// </summary>
+public sealed class FiringProbe : IJobListener
+{
+    private readonly Lock _gate = new();
+    private readonly List<Guid> _fired = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Name => "test-firing-probe";
+
+    public IReadOnlyList<Guid> Fired
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _fired];
+            }
+        }
+    }
+
+    public static async Task<FiringProbe> AttachAsync(IServiceProvider services)
+    {
+        var probe = new FiringProbe();
+        var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        scheduler.ListenerManager.AddJobListener(probe, [GroupMatcher<JobKey>.GroupEquals(ResumeBookmarkJob.Key.Group)]);
+        return probe;
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> firings completed (real-time limit so a dead scheduler fails the test).</summary>
+    public async Task WaitForAsync(int count, int timeoutSeconds = 30)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_fired.Count >= count)
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"expected {count} timer firing(s) within {timeoutSeconds}s, saw {Fired.Count}");
+            }
+        }
+    }
+
+    public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _fired.Add(Guid.Parse(context.MergedJobDataMap.GetString(ResumeBookmarkJob.BookmarkIdKey)!));
+            _changed.TrySetResult();
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ZangZhiFa.Workflow.Web.Tests.Support;
+
+/// <summary>
+/// The real web host (SQLite files, Quartz on its SQLite store, MailKit) in a temp data folder, on a fake
+/// clock. Disposing it and creating another on the same <see cref="DataDirectory"/> is a restart.
+/// </summary>
+public sealed class WorkflowHost : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset Monday0900 = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
+
+    public WorkflowHost(string? dataDirectory = null, FakeTimeProvider? time = null, int? smtpPort = null)
+    {
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("zzf-host-").FullName;
+        Time = time ?? new FakeTimeProvider(Monday0900);
+        SmtpPort = smtpPort;
+    }
+
+    public string DataDirectory { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public int? SmtpPort { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        builder.UseSetting("Demo:Seed", "true");
+        if (SmtpPort is { } port)
+        {
+            builder.UseSetting("Smtp:Host", "127.0.0.1");
+            builder.UseSetting("Smtp:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a DI scope of the running host, as a request would.</summary>
+    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
+    public Task InScopeAsync(Func<IServiceProvider, Task> work) =>
+        InScopeAsync<bool>(async sp =>
+        {
+            await work(sp);
+            return true;
+        });
+
+    /// <summary>Deletes the data folder; call when no host on it runs any more.</summary>
+    public static void DeleteData(string dataDirectory)
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS temp cleaner if a file is still held; the test outcome does not depend on it.
+        }
+    }
+}
