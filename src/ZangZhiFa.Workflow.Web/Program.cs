@@ -17,6 +17,9 @@ if (!builder.Environment.IsDevelopment())
 builder.Services.AddWorkflowInfrastructure(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
+// Chinese and Tibetan stay readable in the page source; only markup-significant characters are encoded.
+builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+    options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 
 var app = builder.Build();
 await app.Services.InitializeWorkflowAsync(app.Configuration, app.Lifetime.ApplicationStopping);

@@ -96,6 +96,11 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             validator.Error("reminders", "设置提醒须先设置期限 (reminders need a deadline)");
         }
 
+        if (properties.Reminders.Count > 0)
+        {
+            validator.Template("reminders", ReminderTemplate);
+        }
+
         if (properties.Reminders.Any(r => r is <= 0 or >= 1))
         {
             validator.Error("reminders", "提醒点须为期限的比例，介于 0 与 1 之间 (fractions between 0 and 1)");
@@ -186,18 +191,28 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
     private static async Task RemindAsync(ActivityContext context, WorkflowTask task)
     {
-        var due = task.DueAt?.ToOffset(context.Services.Calendar.UtcOffset);
-        var subject = $"【办理提醒】{task.Title}";
-        var body = $"<p>任务《{System.Net.WebUtility.HtmlEncode(task.Title)}》将于 {due:yyyy年M月d日 HH:mm} 到期，请及时办理。</p>";
-        if (task.AssigneeRole is { } role && task.OrgUnitCode is { } unit)
+        var offset = context.Services.Calendar.UtcOffset;
+        var unit = task.OrgUnitCode is { } code ? await context.Services.Orgs.FindAsync(code, context.CancellationToken) : null;
+        var model = new JsonObject
         {
-            foreach (var address in await context.Services.Orgs.GetEmailsAsync(role, unit, context.CancellationToken))
+            ["task"] = new JsonObject
             {
-                context.QueueMail(address, subject, body, null);
+                ["title"] = task.Title,
+                ["dueAt"] = task.DueAt?.ToOffset(offset).ToString("O", CultureInfo.InvariantCulture),
+                ["unitName"] = unit?.Name,
+                ["url"] = $"/tasks/{task.Id}",
+            },
+        };
+        var html = context.Services.Notices.Render(ReminderTemplate, model);
+        if (task.AssigneeRole is { } role && task.OrgUnitCode is { } unitCode)
+        {
+            foreach (var address in await context.Services.Orgs.GetEmailsAsync(role, unitCode, context.CancellationToken))
+            {
+                context.QueueMail(address, $"【办理提醒】{task.Title}", html, null);
             }
         }
 
-        context.Summary = $"到期提醒：{task.Title}（{due:yyyy-MM-dd HH:mm} 到期）";
+        context.Summary = $"到期提醒：{task.Title}（{task.DueAt?.ToOffset(offset):yyyy-MM-dd HH:mm} 到期）";
     }
 
     /// <summary>Checks a completion against the task's outcomes and form before anything runs.</summary>
@@ -263,6 +278,9 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
     internal const string DeadlineTimer = "deadline";
     internal const string ReminderTimer = "reminder";
+
+    /// <summary>The e-mail template for reminders; part of the shipped templates, checked by validation.</summary>
+    public const string ReminderTemplate = "email/task-reminder";
 
     private static string? AsText(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : node?.ToJsonString();

@@ -44,6 +44,7 @@ public sealed class HumanTaskTests
         (await engine.AdvanceAsync(TimeSpan.FromDays(2.3))).Should().Be(1, "80 % has passed");
 
         engine.Store.Mails.Should().HaveCount(2).And.OnlyContain(m => m.To == "受理员@540102.test" && m.Subject == "【办理提醒】受理审查：某餐馆反映执法人员简单粗暴");
+        engine.Store.Mails[0].HtmlBody.Should().Contain("城关区司法局承办的任务《受理审查：某餐馆反映执法人员简单粗暴》").And.Contain("2026年3月10日");
         engine.OpenTask("review").EscalationLevel.Should().Be(0);
     }
 
