@@ -33,7 +33,7 @@ public static class DependencyInjection
         Directory.CreateDirectory(storage.ResolveDataDirectory(contentRoot));
         services.AddSingleton(new SqlitePragmas(storage.Synchronous));
         services.AddDbContext<WorkflowDbContext>((sp, options) => options
-            .UseSqlite(storage.ConnectionString(contentRoot))
+            .UseSqlite(storage.ConnectionString(contentRoot), sqlite => sqlite.MaxBatchSize(128))
             .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
         services.AddSingleton<TimerOutboxSignal>();
         services.AddSingleton<MailOutboxSignal>();

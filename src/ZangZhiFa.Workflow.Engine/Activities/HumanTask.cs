@@ -154,7 +154,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
     protected override async ValueTask<ActivityResult> ResumeAsync(ActivityContext context, Properties properties, Bookmark bookmark, ResumeInput input)
     {
-        var task = (await context.OpenTasksAsync()).Find(t => t.Id == bookmark.TaskId);
+        var task = bookmark.TaskId is { } taskId ? await context.FindOpenTaskAsync(taskId) : null;
         if (task is null)
         {
             return ActivityResult.EndPath;

@@ -123,6 +123,15 @@ public sealed class ActivityContext
 
     public Task<List<WorkflowTask>> OpenTasksAsync() => _runner.OpenTasksAsync(_session, CancellationToken);
 
+    /// <summary>One open task of this instance by id, without listing them all (the usual case on resumption).</summary>
+    public async Task<WorkflowTask?> FindOpenTaskAsync(Guid taskId)
+    {
+        var task = _session.OpenTasks is { } open
+            ? open.Find(t => t.Id == taskId)
+            : await Services.Store.FindTaskAsync(taskId, CancellationToken);
+        return task is { Status: WorkflowTaskStatus.Open } && task.InstanceId == Instance.Id ? task : null;
+    }
+
     public void AddTask(WorkflowTask task) => _runner.AddTask(_session, task);
 
     /// <summary>Closes a task (completed or cancelled) and removes its remaining timers.</summary>

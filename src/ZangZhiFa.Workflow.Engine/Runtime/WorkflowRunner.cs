@@ -308,7 +308,7 @@ public sealed class WorkflowRunner(EngineServices services, ILogger<WorkflowRunn
             await DropBookmarkAsync(session, bookmark, reason ?? "流程结束", cancellationToken);
         }
 
-        foreach (var task in await OpenTasksAsync(session, cancellationToken))
+        foreach (var task in (await OpenTasksAsync(session, cancellationToken)).ToList())
         {
             CloseTask(session, task, WorkflowTaskStatus.Cancelled, now);
         }
@@ -389,7 +389,8 @@ public sealed class WorkflowRunner(EngineServices services, ILogger<WorkflowRunn
 
     internal async Task<List<WorkflowTask>> OpenTasksAsync(RunSession session, CancellationToken cancellationToken)
     {
-        session.OpenTasks ??= [.. await Services.Store.ListOpenTasksAsync(session.Instance.Id, cancellationToken)];
+        // The store answers from the database, where a task closed earlier in this unit of work is still open.
+        session.OpenTasks ??= [.. (await Services.Store.ListOpenTasksAsync(session.Instance.Id, cancellationToken)).Where(t => t.Status == WorkflowTaskStatus.Open)];
         return session.OpenTasks;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using ZangZhiFa.Workflow.Engine.Abstractions;
@@ -14,23 +15,52 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
 {
     private IDbContextTransaction? _transaction;
     private bool _mailQueued;
+    private bool _opened;
 
     public WorkflowDbContext Db => db;
 
-    public async Task<WorkflowInstance?> FindInstanceAsync(Guid id, CancellationToken cancellationToken) =>
-        await db.Instances.FindAsync([id], cancellationToken);
+    public async Task<WorkflowInstance?> FindInstanceAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        return await db.Instances.FindAsync([id], cancellationToken);
+    }
 
-    public async Task<Bookmark?> FindBookmarkAsync(Guid id, CancellationToken cancellationToken) =>
-        await db.Bookmarks.FindAsync([id], cancellationToken);
+    public async Task<Bookmark?> FindBookmarkAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        return await db.Bookmarks.FindAsync([id], cancellationToken);
+    }
 
-    public async Task<IReadOnlyList<Bookmark>> ListBookmarksAsync(Guid instanceId, CancellationToken cancellationToken) =>
-        await db.Bookmarks.Where(b => b.InstanceId == instanceId).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<Bookmark>> ListBookmarksAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        return await db.Bookmarks.Where(b => b.InstanceId == instanceId).ToListAsync(cancellationToken);
+    }
 
-    public async Task<WorkflowTask?> FindTaskAsync(Guid id, CancellationToken cancellationToken) =>
-        await db.Tasks.FindAsync([id], cancellationToken);
+    public async Task<WorkflowTask?> FindTaskAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        return await db.Tasks.FindAsync([id], cancellationToken);
+    }
 
-    public async Task<IReadOnlyList<WorkflowTask>> ListOpenTasksAsync(Guid instanceId, CancellationToken cancellationToken) =>
-        await db.Tasks.Where(t => t.InstanceId == instanceId && t.Status == WorkflowTaskStatus.Open).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<WorkflowTask>> ListOpenTasksAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        return await db.Tasks.Where(t => t.InstanceId == instanceId && t.Status == WorkflowTaskStatus.Open).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps one connection open for the whole unit of work. Left to itself EF opens and closes the connection
+    /// around every query and the save, and on SQLite each reopen costs more than the statements it runs.
+    /// </summary>
+    private async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_opened)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            _opened = true;
+        }
+    }
 
     /// <summary>
     /// Increments the counter inside this unit's transaction (opened here if needed), so a number is used
@@ -38,6 +68,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
     /// </summary>
     public async Task<long> NextSequenceValueAsync(string name, CancellationToken cancellationToken)
     {
+        await OpenAsync(cancellationToken);
         _transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
@@ -76,6 +107,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
         var timersChanged = WriteTimerOutbox();
+        await OpenAsync(cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -115,28 +147,20 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         }
     }
 
-    /// <summary>Every timer bookmark added or removed in this unit gets an outbox row in the same commit.</summary>
+    /// <summary>The timer bookmarks added or removed in this unit go to the outbox in the same commit.</summary>
     private bool WriteTimerOutbox()
     {
-        var now = time.GetUtcNow();
-        var changed = false;
-        foreach (var entry in db.ChangeTracker.Entries<Bookmark>().ToList())
+        var changes = db.ChangeTracker.Entries<Bookmark>()
+            .Where(e => e.Entity.Kind == BookmarkKind.Timer && e.State is EntityState.Added or EntityState.Deleted)
+            .Select(e => new TimerChange(e.Entity.Id, e.State == EntityState.Added ? e.Entity.DueAt : null))
+            .ToList();
+        if (changes.Count == 0)
         {
-            if (entry.Entity.Kind != BookmarkKind.Timer || entry.State is not (EntityState.Added or EntityState.Deleted))
-            {
-                continue;
-            }
-
-            db.TimerCommands.Add(new TimerCommand
-            {
-                BookmarkId = entry.Entity.Id,
-                DueAt = entry.State == EntityState.Added ? entry.Entity.DueAt : null,
-                CreatedAt = now,
-            });
-            changed = true;
+            return false;
         }
 
-        return changed;
+        db.TimerCommands.Add(new TimerCommand { ChangesJson = JsonSerializer.Serialize(changes), CreatedAt = time.GetUtcNow() });
+        return true;
     }
 
     private async Task RollbackAsync()

@@ -9,20 +9,25 @@ public sealed class SequenceCounter
 }
 
 /// <summary>
-/// Outbox row telling the scheduler to register (or drop) a timer. Written in the same transaction as the
-/// timer bookmark, so a committed timer is never lost even if the process dies before Quartz hears of it.
+/// Outbox row telling the scheduler which timers a commit added or removed. Written in the same transaction
+/// as the timer bookmarks, so a committed timer is never lost even if the process dies before Quartz hears of
+/// it. One row per commit, not per timer: a task with a deadline and two reminders is one insert here.
 /// </summary>
 public sealed class TimerCommand
 {
     public long Id { get; set; }
 
-    public Guid BookmarkId { get; set; }
-
-    /// <summary>When to fire; null means the timer was removed and its trigger should go.</summary>
-    public DateTimeOffset? DueAt { get; set; }
+    /// <summary>The changes, in order, as JSON (see <see cref="TimerChange"/>).</summary>
+    public string ChangesJson { get; set; } = "[]";
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    public IReadOnlyList<TimerChange> Changes =>
+        System.Text.Json.JsonSerializer.Deserialize<List<TimerChange>>(ChangesJson) ?? [];
 }
+
+/// <summary>A timer bookmark to schedule at <see cref="DueAt"/>, or (when null) one whose trigger should go.</summary>
+public sealed record TimerChange(Guid BookmarkId, DateTimeOffset? DueAt);
 
 /// <summary>A unit of the four-level tree (自治区→地市→县→乡镇) or an enforcement unit under one.</summary>
 public sealed class OrgUnit

@@ -80,7 +80,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.OrgUnitCode).HasMaxLength(50);
             e.Property(x => x.AssigneeUser).HasMaxLength(100);
             e.Property(x => x.Revision).IsConcurrencyToken();
-            e.HasIndex(x => x.InstanceId);
+            e.HasIndex(x => new { x.InstanceId, x.Status });
             e.HasIndex(x => new { x.Status, x.OrgUnitCode, x.AssigneeRole, x.DueAt });
             e.HasIndex(x => new { x.Status, x.AssigneeUser });
         });
@@ -123,6 +123,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("timer_outbox");
             e.HasKey(x => x.Id);
+            e.Ignore(x => x.Changes);
         });
 
         modelBuilder.Entity<OrgUnit>(e =>

@@ -20,7 +20,7 @@ public sealed class TimerOutboxDispatcher(
     ILogger<TimerOutboxDispatcher> logger) : BackgroundService
 {
     private const string TriggerGroup = "timers";
-    private const int BatchSize = 500;
+    private const int BatchSize = 100;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public static TriggerKey TriggerKeyFor(Guid bookmarkId) => new(bookmarkId.ToString("N"), TriggerGroup);
@@ -76,15 +76,15 @@ public sealed class TimerOutboxDispatcher(
                 return total;
             }
 
-            foreach (var row in rows)
+            foreach (var change in rows.SelectMany(r => r.Changes))
             {
-                var key = TriggerKeyFor(row.BookmarkId);
-                if (row.DueAt is { } due)
+                var key = TriggerKeyFor(change.BookmarkId);
+                if (change.DueAt is { } due)
                 {
                     var trigger = TriggerBuilder.Create()
                         .WithIdentity(key)
                         .ForJob(ResumeBookmarkJob.Key)
-                        .UsingJobData(ResumeBookmarkJob.BookmarkIdKey, row.BookmarkId.ToString())
+                        .UsingJobData(ResumeBookmarkJob.BookmarkIdKey, change.BookmarkId.ToString())
                         .StartAt(due)
                         // A timer that fell due while the service was down fires as soon as it is back.
                         .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))

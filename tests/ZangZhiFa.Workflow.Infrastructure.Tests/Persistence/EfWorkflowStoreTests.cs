@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Infrastructure.Tests.TestSupport;
 
 namespace ZangZhiFa.Workflow.Infrastructure.Tests.Persistence;
@@ -110,7 +111,7 @@ public sealed class EfWorkflowStoreTests
 
         await using var check = database.CreateContext();
         var rows = await check.TimerCommands.OrderBy(c => c.Id).ToListAsync();
-        rows.Select(r => (r.BookmarkId, r.DueAt)).Should().Equal((timer.Id, timer.DueAt), (timer.Id, (DateTimeOffset?)null));
+        rows.SelectMany(r => r.Changes).Should().Equal(new TimerChange(timer.Id, timer.DueAt), new TimerChange(timer.Id, null));
     }
 
     [Fact]

@@ -85,6 +85,8 @@ public sealed class DemoFlowTests : IAsyncLifetime
         var instance = await host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Instances.AsNoTracking().SingleAsync(i => i.Id == instanceId));
         instance.Status.Should().Be(WorkflowStatus.Completed);
         (await host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Bookmarks.CountAsync(b => b.InstanceId == instanceId))).Should().Be(0);
+        var tasks = await host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Tasks.AsNoTracking().Where(t => t.InstanceId == instanceId).ToListAsync());
+        tasks.Should().OnlyContain(t => t.Status == WorkflowTaskStatus.Completed, "ending the instance must not turn done tasks into cancelled ones");
     }
 
     [Fact]

@@ -357,7 +357,7 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InstanceId");
+                    b.HasIndex("InstanceId", "Status");
 
                     b.HasIndex("Status", "AssigneeUser");
 
@@ -461,13 +461,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("BookmarkId")
+                    b.Property<string>("ChangesJson")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");

@@ -11,7 +11,7 @@ using ZangZhiFa.Workflow.Infrastructure.Persistence;
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(WorkflowDbContext))]
-    [Migration("20261128122630_InitialCreate")]
+    [Migration("20261128131247_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -360,7 +360,7 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InstanceId");
+                    b.HasIndex("InstanceId", "Status");
 
                     b.HasIndex("Status", "AssigneeUser");
 
@@ -464,13 +464,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("BookmarkId")
+                    b.Property<string>("ChangesJson")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");

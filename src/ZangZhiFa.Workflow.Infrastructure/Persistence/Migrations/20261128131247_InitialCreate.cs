@@ -146,8 +146,7 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    BookmarkId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    DueAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ChangesJson = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -278,9 +277,9 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                 column: "ParentInstanceId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_workflow_tasks_InstanceId",
+                name: "IX_workflow_tasks_InstanceId_Status",
                 table: "workflow_tasks",
-                column: "InstanceId");
+                columns: new[] { "InstanceId", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_workflow_tasks_Status_AssigneeUser",
