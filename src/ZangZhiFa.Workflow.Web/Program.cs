@@ -1,7 +1,12 @@
+using Microsoft.AspNetCore.DataProtection;
 using ZangZhiFa.Workflow.Infrastructure;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Web;
 using ZangZhiFa.Workflow.Web.Cli;
 using ZangZhiFa.Workflow.Web.Components;
+using ZangZhiFa.Workflow.Web.Features;
+using ZangZhiFa.Workflow.Web.Features.Complaints;
+using ZangZhiFa.Workflow.Web.Features.OrgUnits;
 
 if (args is ["validate", ..])
 {
@@ -15,6 +20,16 @@ if (!builder.Environment.IsDevelopment())
 }
 
 builder.Services.AddWorkflowInfrastructure(builder.Configuration, builder.Environment.ContentRootPath);
+var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+// Query codes are encrypted with these keys; they live with the data so a restart can still read them.
+builder.Services.AddDataProtection()
+    .SetApplicationName("ZangZhiFa.Workflow")
+    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(storage.ResolveDataDirectory(builder.Environment.ContentRootPath), "keys")));
+builder.Services.AddPublicRateLimits(builder.Configuration);
+builder.Services.AddSingleton<LookupGuard>();
+builder.Services.AddScoped<ComplaintAccess>();
+builder.Services.AddScoped<SubmitComplaint.Handler>();
+builder.Services.AddScoped<TrackComplaint.Handler>();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
 // Chinese and Tibetan stay readable in the page source; only markup-significant characters are encoded.
@@ -29,9 +44,15 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
 
+app.UseRateLimiter();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthEndpoint();
+ListOrgUnits.Map(app);
+SubmitComplaint.Map(app);
+TrackComplaint.Map(app);
+RateComplaint.Map(app);
+SupplementComplaint.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Complaints;
 
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 
@@ -30,6 +31,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<OrgUnit> OrgUnits => Set<OrgUnit>();
 
     public DbSet<StaffUser> Users => Set<StaffUser>();
+
+    public DbSet<Complaint> Complaints => Set<Complaint>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -135,6 +138,22 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.ParentCode).HasMaxLength(50);
             e.Property(x => x.Kind).HasMaxLength(20);
             e.HasIndex(x => x.ParentCode);
+        });
+
+        modelBuilder.Entity<Complaint>(e =>
+        {
+            e.ToTable("complaints");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.TrackingNumber).HasMaxLength(20);
+            e.HasIndex(x => x.TrackingNumber).IsUnique();
+            e.Property(x => x.IdempotencyKey).HasMaxLength(100);
+            e.HasIndex(x => x.IdempotencyKey).IsUnique();
+            e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.HasIndex(x => new { x.ContentHash, x.SubmittedAt });
+            e.Property(x => x.Category).HasMaxLength(20);
+            e.Property(x => x.RespondentUnitCode).HasMaxLength(50);
+            e.HasIndex(x => x.RespondentUnitCode);
+            e.HasIndex(x => x.InstanceId);
         });
 
         modelBuilder.Entity<StaffUser>(e =>

@@ -15,11 +15,16 @@ public sealed class WorkflowHost : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Monday0900 = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
 
-    public WorkflowHost(string? dataDirectory = null, FakeTimeProvider? time = null, int? smtpPort = null)
+    private readonly bool _ownsData;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public WorkflowHost(string? dataDirectory = null, FakeTimeProvider? time = null, int? smtpPort = null, IReadOnlyDictionary<string, string>? settings = null)
     {
+        _ownsData = dataDirectory is null;
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("zzf-host-").FullName;
         Time = time ?? new FakeTimeProvider(Monday0900);
         SmtpPort = smtpPort;
+        _settings = settings ?? new Dictionary<string, string>();
     }
 
     public string DataDirectory { get; }
@@ -33,6 +38,12 @@ public sealed class WorkflowHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Demo:Seed", "true");
+        // Tests submit many complaints from one address; the limit itself is tested with its own setting.
+        builder.UseSetting("RateLimits:SubmissionsPerMinute", "100000");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
         if (SmtpPort is { } port)
         {
             builder.UseSetting("Smtp:Host", "127.0.0.1");
@@ -59,6 +70,15 @@ public sealed class WorkflowHost : WebApplicationFactory<Program>
             await work(sp);
             return true;
         });
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsData)
+        {
+            DeleteData(DataDirectory);
+        }
+    }
 
     /// <summary>Deletes the data folder; call when no host on it runs any more.</summary>
     public static void DeleteData(string dataDirectory)

@@ -33,6 +33,38 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "complaints",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TrackingNumber = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    QueryCodeProtected = table.Column<string>(type: "TEXT", nullable: false),
+                    SubmittedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: false),
+                    OccurredAt = table.Column<string>(type: "TEXT", nullable: true),
+                    Location = table.Column<string>(type: "TEXT", nullable: true),
+                    RespondentUnitCode = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    RespondentOfficer = table.Column<string>(type: "TEXT", nullable: true),
+                    Enterprise = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Anonymous = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ComplainantName = table.Column<string>(type: "TEXT", nullable: true),
+                    IdType = table.Column<string>(type: "TEXT", nullable: true),
+                    IdNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", nullable: true),
+                    Email = table.Column<string>(type: "TEXT", nullable: true),
+                    Address = table.Column<string>(type: "TEXT", nullable: true),
+                    Language = table.Column<string>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ContentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_complaints", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "journal",
                 columns: table => new
                 {
@@ -221,6 +253,33 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                 columns: new[] { "Kind", "DueAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_complaints_ContentHash_SubmittedAt",
+                table: "complaints",
+                columns: new[] { "ContentHash", "SubmittedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_complaints_IdempotencyKey",
+                table: "complaints",
+                column: "IdempotencyKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_complaints_InstanceId",
+                table: "complaints",
+                column: "InstanceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_complaints_RespondentUnitCode",
+                table: "complaints",
+                column: "RespondentUnitCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_complaints_TrackingNumber",
+                table: "complaints",
+                column: "TrackingNumber",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_journal_CorrelationId",
                 table: "journal",
                 column: "CorrelationId");
@@ -297,6 +356,9 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
         {
             migrationBuilder.DropTable(
                 name: "bookmarks");
+
+            migrationBuilder.DropTable(
+                name: "complaints");
 
             migrationBuilder.DropTable(
                 name: "journal");

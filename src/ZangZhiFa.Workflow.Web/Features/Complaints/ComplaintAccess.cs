@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Infrastructure.Complaints;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+
+namespace ZangZhiFa.Workflow.Web.Features.Complaints;
+
+/// <summary>
+/// Query codes: how a complainant proves a tracking number is theirs. The code is stored encrypted (so a
+/// replayed submission can return it again) and compared in constant time; a wrong code and an unknown number
+/// look the same to the caller.
+/// </summary>
+public sealed class ComplaintAccess(IDataProtectionProvider protection, WorkflowDbContext db)
+{
+    private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: read aloud over the phone
+    private readonly IDataProtector _protector = protection.CreateProtector("ZangZhiFa.Complaints.QueryCode.v1");
+
+    public static string NewQueryCode() => RandomNumberGenerator.GetString(Alphabet, 8);
+
+    public string Protect(string queryCode) => _protector.Protect(queryCode);
+
+    public string Reveal(Complaint complaint) => _protector.Unprotect(complaint.QueryCodeProtected);
+
+    /// <summary>The complaint when the number exists and the code matches; otherwise null, whichever was wrong.</summary>
+    public async Task<Complaint?> FindAsync(string trackingNumber, string? queryCode, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(queryCode) || trackingNumber.Length > 20)
+        {
+            return null;
+        }
+
+        var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.TrackingNumber == trackingNumber, cancellationToken);
+        if (complaint is null)
+        {
+            return null;
+        }
+
+        var expected = Encoding.UTF8.GetBytes(Reveal(complaint));
+        var given = Encoding.UTF8.GetBytes(queryCode.Trim().ToUpperInvariant());
+        return CryptographicOperations.FixedTimeEquals(expected, given) ? complaint : null;
+    }
+}

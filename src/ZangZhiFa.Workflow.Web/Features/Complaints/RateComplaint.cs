@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ZangZhiFa.Workflow.Engine.Abstractions;
+using ZangZhiFa.Workflow.Engine.Runtime;
+
+namespace ZangZhiFa.Workflow.Web.Features.Complaints;
+
+/// <summary>
+/// 回访评价: after the reply the complainant rates the handling (满意 / 基本满意 / 不满意 + comment). 不满意 leads the
+/// flow to 复查. Accepted only while the flow waits for a rating.
+/// </summary>
+public static class RateComplaint
+{
+    public const string Signal = "satisfaction";
+
+    public static readonly IReadOnlyList<string> Ratings = ["满意", "基本满意", "不满意"];
+
+    public sealed record Request(string? Rating, string? Comment);
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/complaints/{trackingNumber}/satisfaction", async Task<Results<NoContent, ValidationProblem, NotFound<TrackComplaint.ProblemDetailsBody>, ProblemHttpResult>> (
+            string trackingNumber, string? queryCode, Request request, HttpContext http, TrackComplaint.Handler access, WorkflowRunner runner, IWorkflowStore store, CancellationToken cancellationToken) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (request.Rating is null || !Ratings.Contains(request.Rating))
+            {
+                errors["rating"] = ["请选择：满意、基本满意或不满意"];
+            }
+
+            if (request.Comment is { Length: > 1000 })
+            {
+                errors["comment"] = ["评价意见不能超过 1000 字"];
+            }
+
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(errors, title: "评价内容有误");
+            }
+
+            var (complaint, blocked) = await access.AuthoriseAsync(trackingNumber, queryCode, http, cancellationToken);
+            if (blocked)
+            {
+                return TrackComplaint.TooManyAttempts();
+            }
+
+            if (complaint is null)
+            {
+                return TrackComplaint.NotFound();
+            }
+
+            var payload = new JsonObject { ["rating"] = request.Rating, ["comment"] = request.Comment?.Trim() };
+            if (await runner.SignalAsync(complaint.InstanceId, Signal, payload, "complainant", cancellationToken) == 0)
+            {
+                return TypedResults.Problem(title: "当前不在满意度评价阶段", statusCode: StatusCodes.Status409Conflict);
+            }
+
+            await store.SaveChangesAsync(cancellationToken);
+            return TypedResults.NoContent();
+        }).DisableAntiforgery();
+}

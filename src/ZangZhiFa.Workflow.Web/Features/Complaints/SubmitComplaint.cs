@@ -1,0 +1,381 @@
+using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Engine.Runtime;
+using ZangZhiFa.Workflow.Infrastructure.Complaints;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+
+namespace ZangZhiFa.Workflow.Web.Features.Complaints;
+
+/// <summary>
+/// 投诉举报: a member of the public files a complaint about enforcement conduct and gets a tracking number and
+/// a query code. The complaint row and the start of its workflow commit together; a repeated submission (same
+/// <c>Idempotency-Key</c>, or the same content within a minute) returns the first one instead of a second.
+/// </summary>
+public static partial class SubmitComplaint
+{
+    public const string FlowId = "complaint-intake";
+
+    /// <summary>The form's fields; JSON names are camelCase.</summary>
+    public sealed record Request
+    {
+        public bool Anonymous { get; init; }
+
+        public string? ComplainantName { get; init; }
+
+        public string? IdType { get; init; }
+
+        public string? IdNumber { get; init; }
+
+        public string? Phone { get; init; }
+
+        public string? Email { get; init; }
+
+        public string? Address { get; init; }
+
+        public bool Enterprise { get; init; }
+
+        public string? RespondentUnitCode { get; init; }
+
+        public string? RespondentOfficer { get; init; }
+
+        public string? Category { get; init; }
+
+        public string? OccurredAt { get; init; }
+
+        public string? Location { get; init; }
+
+        public string? Description { get; init; }
+
+        public string? Language { get; init; }
+    }
+
+    public sealed record Response(string TrackingNumber, string QueryCode);
+
+    /// <summary>What happened: a new complaint, an earlier one returned again, or field errors.</summary>
+    public sealed record Outcome(Response? Created, Response? Existing, Dictionary<string, string[]>? Errors);
+
+    public static readonly IReadOnlyList<string> IdTypes = ["居民身份证", "护照", "港澳台居民居住证", "其他"];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
+
+    [GeneratedRegex(@"^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]
+    private static partial Regex PhonePattern();
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/complaints", async Task<Results<Created<Response>, Ok<Response>, ValidationProblem>> (HttpRequest http, Handler handler, CancellationToken cancellationToken) =>
+            {
+                Request? request;
+                try
+                {
+                    request = await JsonSerializer.DeserializeAsync<Request>(http.Body, Json, cancellationToken);
+                }
+                catch (JsonException ex)
+                {
+                    var field = ex.Path is { Length: > 2 } path ? path[2..] : "$";
+                    return TypedResults.ValidationProblem(
+                        new Dictionary<string, string[]> { [field] = [field == "$" ? "请求内容不是有效的 JSON" : "格式不正确"] },
+                        title: "提交内容格式错误");
+                }
+
+                if (request is null)
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["请求内容为空"] }, title: "提交内容格式错误");
+                }
+
+                var key = http.Headers["Idempotency-Key"].ToString();
+                var outcome = await handler.HandleAsync(request, string.IsNullOrWhiteSpace(key) ? null : key.Trim(), cancellationToken);
+                if (outcome.Errors is { } errors)
+                {
+                    return TypedResults.ValidationProblem(errors, title: "提交内容有误，请按提示修改");
+                }
+
+                return outcome.Created is { } created
+                    ? TypedResults.Created($"/api/complaints/{created.TrackingNumber}", created)
+                    : TypedResults.Ok(outcome.Existing!);
+            })
+            .RequireRateLimiting(RateLimits.SubmitPolicy)
+            .DisableAntiforgery();
+
+    /// <summary>Checks every field and names each bad one with a message a member of the public understands.</summary>
+    public static Dictionary<string, string[]> Validate(Request r, DateTimeOffset now, TimeSpan utcOffset)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Add(string field, string message) => errors[field] = [message];
+
+        if (!r.Anonymous)
+        {
+            if (string.IsNullOrWhiteSpace(r.ComplainantName))
+            {
+                Add("complainantName", "请填写姓名或单位名称（如不愿留名，请选择匿名投诉）");
+            }
+
+            if (string.IsNullOrWhiteSpace(r.Phone))
+            {
+                Add("phone", "请填写联系电话，以便告知办理结果");
+            }
+        }
+
+        Length("complainantName", r.ComplainantName, 100);
+        Length("address", r.Address, 200);
+        Length("respondentOfficer", r.RespondentOfficer, 50);
+        Length("location", r.Location, 200);
+        if (r.Phone is { Length: > 0 } phone && !PhonePattern().IsMatch(phone.Replace(" ", "", StringComparison.Ordinal)))
+        {
+            Add("phone", "联系电话格式不正确（手机号 11 位，或带区号的固定电话）");
+        }
+
+        if (r.Email is { Length: > 0 } email && (email.Length > 200 || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email))
+        {
+            Add("email", "电子邮箱格式不正确");
+        }
+
+        if (r.IdType is { Length: > 0 } idType && !IdTypes.Contains(idType))
+        {
+            Add("idType", $"证件类型须为：{string.Join("、", IdTypes)}");
+        }
+
+        if (r.IdNumber is { Length: > 0 } idNumber)
+        {
+            if (r.IdType is null)
+            {
+                Add("idType", "填写证件号码时请选择证件类型");
+            }
+            else if (r.IdType == "居民身份证" && !IsResidentId(idNumber))
+            {
+                Add("idNumber", "居民身份证号码不正确（18 位，末位可为 X）");
+            }
+            else if (idNumber.Length > 30)
+            {
+                Add("idNumber", "证件号码不能超过 30 个字符");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(r.RespondentUnitCode))
+        {
+            Add("respondentUnitCode", "请选择被投诉的执法单位");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Category))
+        {
+            Add("category", "请选择投诉类别");
+        }
+        else if (!ComplaintCategories.All.Contains(r.Category))
+        {
+            Add("category", "投诉类别不在可选范围内");
+        }
+
+        if (r.OccurredAt is { Length: > 0 } occurred)
+        {
+            if (!DateOnly.TryParseExact(occurred, "yyyy-MM-dd", out var date))
+            {
+                Add("occurredAt", "发生时间格式应为 年-月-日，如 2026-03-01");
+            }
+            else if (date > DateOnly.FromDateTime(now.ToOffset(utcOffset).DateTime))
+            {
+                Add("occurredAt", "发生时间不能晚于今天");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Description))
+        {
+            Add("description", "请填写投诉举报的具体事实");
+        }
+        else if (r.Description.Trim().Length < 10)
+        {
+            Add("description", "请把事情经过写得具体一些（至少 10 个字）");
+        }
+        else if (r.Description.Length > 5000)
+        {
+            Add("description", "具体事实不能超过 5000 字");
+        }
+
+        if (r.Language is { Length: > 0 } language && language is not ("zh" or "bo"))
+        {
+            Add("language", "语言只能是 zh 或 bo");
+        }
+
+        return errors;
+
+        void Length(string field, string? value, int max)
+        {
+            if (value is { } v && v.Length > max)
+            {
+                Add(field, $"不能超过 {max} 个字");
+            }
+        }
+    }
+
+    /// <summary>GB 11643 check digit: catches most typing errors in an 18-digit resident ID.</summary>
+    private static bool IsResidentId(string id)
+    {
+        ReadOnlySpan<int> weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        const string checks = "10X98765432";
+        if (id.Length != 18 || !id[..17].All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        var sum = 0;
+        for (var i = 0; i < 17; i++)
+        {
+            sum += (id[i] - '0') * weights[i];
+        }
+
+        return char.ToUpperInvariant(id[17]) == checks[sum % 11];
+    }
+
+    /// <summary>Registers a complaint and starts its handling flow in one commit.</summary>
+    public sealed class Handler(
+        WorkflowDbContext db,
+        EfWorkflowStore store,
+        WorkflowRunner runner,
+        ComplaintAccess access,
+        Engine.Abstractions.IWorkingCalendar calendar,
+        TimeProvider time)
+    {
+        public async Task<Outcome> HandleAsync(Request raw, string? idempotencyKey, CancellationToken cancellationToken)
+        {
+            var request = Normalise(raw);
+            var now = time.GetUtcNow();
+            var errors = Validate(request, now, calendar.UtcOffset);
+            var respondent = request.RespondentUnitCode is { } code
+                ? await db.OrgUnits.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, cancellationToken)
+                : null;
+            if (request.RespondentUnitCode is not null && respondent is null)
+            {
+                errors["respondentUnitCode"] = ["被投诉单位不存在，请从列表中选择"];
+            }
+
+            if (idempotencyKey is { Length: > 100 })
+            {
+                errors["Idempotency-Key"] = ["Idempotency-Key 不能超过 100 个字符"];
+            }
+
+            if (errors.Count > 0)
+            {
+                return new Outcome(null, null, errors);
+            }
+
+            if (idempotencyKey is not null && await FindByKeyAsync(idempotencyKey, cancellationToken) is { } replay)
+            {
+                return new Outcome(null, replay, null);
+            }
+
+            var contentHash = HashContent(request);
+            var year = now.ToOffset(calendar.UtcOffset).Year;
+            // Taking the number opens the write transaction, so the duplicate checks below and the insert are
+            // serialised against every other submission: two identical requests cannot both pass the check.
+            var sequence = await store.NextSequenceValueAsync($"tracking:{year}", cancellationToken);
+            var duplicate = await db.Complaints.AsNoTracking()
+                .Where(c => (idempotencyKey != null && c.IdempotencyKey == idempotencyKey)
+                    || (c.ContentHash == contentHash && c.SubmittedAt >= now.AddMinutes(-1)))
+                .FirstOrDefaultAsync(cancellationToken);
+            if (duplicate is not null)
+            {
+                // Nothing is saved: the transaction (and the number it took) rolls back with the scope.
+                return new Outcome(null, new Response(duplicate.TrackingNumber, access.Reveal(duplicate)), null);
+            }
+
+            var supervising = await SupervisingUnitAsync(respondent!, cancellationToken);
+            var trackingNumber = $"TS-{year}-{sequence:000000}";
+            var queryCode = ComplaintAccess.NewQueryCode();
+            var complaint = new Complaint
+            {
+                Id = Guid.CreateVersion7(now),
+                TrackingNumber = trackingNumber,
+                QueryCodeProtected = access.Protect(queryCode),
+                SubmittedAt = now,
+                Category = request.Category!,
+                Description = request.Description!,
+                OccurredAt = request.OccurredAt,
+                Location = request.Location,
+                RespondentUnitCode = respondent!.Code,
+                RespondentOfficer = request.RespondentOfficer,
+                Enterprise = request.Enterprise,
+                Anonymous = request.Anonymous,
+                ComplainantName = request.Anonymous ? null : request.ComplainantName,
+                IdType = request.Anonymous ? null : request.IdType,
+                IdNumber = request.Anonymous ? null : request.IdNumber,
+                Phone = request.Anonymous ? null : request.Phone,
+                Email = request.Email,
+                Address = request.Anonymous ? null : request.Address,
+                Language = request.Language ?? "zh",
+                IdempotencyKey = idempotencyKey,
+                ContentHash = contentHash,
+            };
+
+            var inputs = new JsonObject
+            {
+                ["complaint"] = new JsonObject
+                {
+                    ["trackingNumber"] = trackingNumber,
+                    ["submittedAt"] = now.ToOffset(calendar.UtcOffset).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    ["category"] = complaint.Category,
+                    ["description"] = complaint.Description,
+                    ["respondentUnitCode"] = respondent.Code,
+                    ["respondentUnitName"] = respondent.Name,
+                    ["complainantName"] = complaint.ComplainantName,
+                    ["anonymous"] = complaint.Anonymous,
+                    ["enterprise"] = complaint.Enterprise,
+                },
+                ["complainantEmail"] = complaint.Email ?? "",
+                ["supervisingUnitCode"] = supervising.Code,
+                ["supervisingUnitName"] = supervising.Name,
+            };
+            var instance = await runner.StartAsync(FlowId, inputs, new StartOptions(trackingNumber, "public"), cancellationToken);
+            complaint.InstanceId = instance.Id;
+            db.Complaints.Add(complaint);
+            await store.SaveChangesAsync(cancellationToken);
+            return new Outcome(new Response(trackingNumber, queryCode), null, null);
+        }
+
+        private async Task<Response?> FindByKeyAsync(string key, CancellationToken cancellationToken)
+        {
+            var existing = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.IdempotencyKey == key, cancellationToken);
+            return existing is null ? null : new Response(existing.TrackingNumber, access.Reveal(existing));
+        }
+
+        /// <summary>
+        /// The 司法行政部门 that supervises the respondent: for an enforcement unit, the justice bureau of its own
+        /// level (its parent in the tree); for a justice bureau itself, the one above it.
+        /// </summary>
+        private async Task<OrgUnit> SupervisingUnitAsync(OrgUnit respondent, CancellationToken cancellationToken)
+        {
+            var code = respondent.ParentCode ?? respondent.Code;
+            return await db.OrgUnits.AsNoTracking().FirstAsync(u => u.Code == code, cancellationToken);
+        }
+    }
+
+    private static Request Normalise(Request r)
+    {
+        static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        return r with
+        {
+            ComplainantName = Clean(r.ComplainantName),
+            IdType = Clean(r.IdType),
+            IdNumber = Clean(r.IdNumber)?.ToUpperInvariant(),
+            Phone = Clean(r.Phone),
+            Email = Clean(r.Email),
+            Address = Clean(r.Address),
+            RespondentUnitCode = Clean(r.RespondentUnitCode),
+            RespondentOfficer = Clean(r.RespondentOfficer),
+            Category = Clean(r.Category),
+            OccurredAt = Clean(r.OccurredAt),
+            Location = Clean(r.Location),
+            Description = r.Description?.Trim(),
+            Language = Clean(r.Language),
+        };
+    }
+
+    private static string HashContent(Request r)
+    {
+        var text = string.Join("\u001f", r.Anonymous, r.ComplainantName, r.Phone, r.Email, r.RespondentUnitCode, r.Category, r.OccurredAt, r.Location, r.Description);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}
