@@ -16,6 +16,14 @@ using ZangZhiFa.Workflow.Infrastructure.Persistence;
 
 // Engine throughput on SQLite, beside a raw-SQLite baseline measured in the same run and the same
 // durability setting. Usage: dotnet run -c Release --project bench/ZangZhiFa.Workflow.Bench -- [count] [FULL|NORMAL]
+// Complaint load on a running host: ... -- load http://127.0.0.1:5080 [count=5000] [clients=32]
+if (args is ["load", var url, ..])
+{
+    return await ComplaintLoad.RunAsync(url,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 32);
+}
+
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3000;
 var synchronous = args.Length > 1 ? args[1].ToUpperInvariant() : "FULL";
 var root = FindRoot();
@@ -182,6 +190,7 @@ static string FindRoot()
 
 internal sealed record Result(double PerSecond, double P50, double P99);
 
+/// <summary>Where each operation's time went: engine run vs. commit.</summary>
 internal static class Phase
 {
     public static double Run;
