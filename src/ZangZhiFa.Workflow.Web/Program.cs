@@ -13,7 +13,8 @@ if (args is ["validate", ..])
     return ValidateCommand.Run(args[1..], Console.Out);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var verifyAudit = args.Contains(VerifyAuditCommand.Switch);
+var builder = WebApplication.CreateBuilder(args.Where(a => a != VerifyAuditCommand.Switch).ToArray());
 if (!builder.Environment.IsDevelopment())
 {
     builder.Logging.ClearProviders().AddJsonConsole();
@@ -37,6 +38,11 @@ builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o
     options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 
 var app = builder.Build();
+if (verifyAudit)
+{
+    return await VerifyAuditCommand.RunAsync(app.Services, Console.Out);
+}
+
 await app.Services.InitializeWorkflowAsync(app.Configuration, app.Lifetime.ApplicationStopping);
 
 if (!app.Environment.IsDevelopment())

@@ -2,7 +2,8 @@ namespace ZangZhiFa.Workflow.Engine.Model;
 
 /// <summary>
 /// One line of the case record (执法全过程记录): what ran, when, who acted and with what outcome.
-/// Appended, never updated.
+/// Appended, never updated. The store links every line to the one before it, globally and within its case,
+/// by hashes, so an edited or deleted line is detectable.
 /// </summary>
 public sealed class JournalEntry
 {
@@ -28,4 +29,19 @@ public sealed class JournalEntry
 
     /// <summary>Short human-readable summary of the inputs.</summary>
     public string? Summary { get; set; }
+
+    /// <summary>Position in the whole journal (1, 2, 3…), given by the store under the write lock; the chain follows it.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>The case this line belongs to (correlation id, else instance id); the per-case chain follows it.</summary>
+    public string? CaseKey { get; set; }
+
+    /// <summary>Hash of the previous line of the whole journal (empty for the first).</summary>
+    public string? PreviousHash { get; set; }
+
+    /// <summary>Hash of the previous line of the same case (empty for its first).</summary>
+    public string? CasePreviousHash { get; set; }
+
+    /// <summary>SHA-256 over this line's content and both previous hashes.</summary>
+    public string? Hash { get; set; }
 }

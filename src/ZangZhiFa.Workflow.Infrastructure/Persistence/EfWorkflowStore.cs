@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Audit;
 
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 
@@ -110,6 +111,14 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         await OpenAsync(cancellationToken);
         try
         {
+            var journal = db.ChangeTracker.Entries<JournalEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+            if (journal.Count > 0)
+            {
+                // The chain must be linked under the write lock: the transaction is BEGIN IMMEDIATE on SQLite.
+                _transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
+                await JournalChain.LinkAsync(db, journal, cancellationToken);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             if (_transaction is not null)
             {

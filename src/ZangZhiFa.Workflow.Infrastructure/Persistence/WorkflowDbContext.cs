@@ -92,6 +92,10 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("journal");
             e.HasKey(x => x.Id);
+            // Numbered by the store under the write lock; the hash chain follows this order.
+            e.HasIndex(x => x.Sequence).IsUnique();
+            e.Property(x => x.CaseKey).HasMaxLength(100);
+            e.HasIndex(x => new { x.CaseKey, x.Sequence });
             e.Property(x => x.Event).HasMaxLength(50);
             e.Property(x => x.Actor).HasMaxLength(100);
             e.HasIndex(x => new { x.InstanceId, x.Id });

@@ -131,6 +131,13 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CaseKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CasePreviousHash")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CorrelationId")
                         .HasColumnType("TEXT");
 
@@ -139,11 +146,20 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Summary")
                         .HasColumnType("TEXT");
@@ -151,6 +167,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CorrelationId");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("CaseKey", "Sequence");
 
                     b.HasIndex("InstanceId", "Id");
 

@@ -11,7 +11,7 @@ using ZangZhiFa.Workflow.Infrastructure.Persistence;
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(WorkflowDbContext))]
-    [Migration("20261128132029_InitialCreate")]
+    [Migration("20261128132522_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -134,6 +134,13 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CaseKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CasePreviousHash")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CorrelationId")
                         .HasColumnType("TEXT");
 
@@ -142,11 +149,20 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Summary")
                         .HasColumnType("TEXT");
@@ -154,6 +170,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CorrelationId");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("CaseKey", "Sequence");
 
                     b.HasIndex("InstanceId", "Id");
 

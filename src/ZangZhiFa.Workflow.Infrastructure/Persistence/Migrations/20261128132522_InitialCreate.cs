@@ -78,7 +78,12 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     Outcome = table.Column<string>(type: "TEXT", nullable: true),
                     Actor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     At = table.Column<long>(type: "INTEGER", nullable: false),
-                    Summary = table.Column<string>(type: "TEXT", nullable: true)
+                    Summary = table.Column<string>(type: "TEXT", nullable: true),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    CaseKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    PreviousHash = table.Column<string>(type: "TEXT", nullable: true),
+                    CasePreviousHash = table.Column<string>(type: "TEXT", nullable: true),
+                    Hash = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -280,6 +285,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_journal_CaseKey_Sequence",
+                table: "journal",
+                columns: new[] { "CaseKey", "Sequence" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_journal_CorrelationId",
                 table: "journal",
                 column: "CorrelationId");
@@ -288,6 +298,12 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                 name: "IX_journal_InstanceId_Id",
                 table: "journal",
                 columns: new[] { "InstanceId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_journal_Sequence",
+                table: "journal",
+                column: "Sequence",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_notices_CorrelationId",
