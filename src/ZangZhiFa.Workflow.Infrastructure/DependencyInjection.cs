@@ -79,7 +79,7 @@ public static class DependencyInjection
     /// Start-up work that must finish before the first request: schema migration, reference data, demo
     /// accounts (when <c>Demo:Seed</c> is on) and the published definitions — refusing to start on an invalid one.
     /// </summary>
-    public static async Task InitializeWorkflowAsync(this IServiceProvider services, IConfiguration configuration, CancellationToken cancellationToken)
+    public static async Task InitializeWorkflowAsync(this IServiceProvider services, IConfiguration configuration, Func<StaffUser, string?> demoPasswordHash, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WorkflowDbContext>();
@@ -89,7 +89,7 @@ public static class DependencyInjection
         await ReferenceDataSeeder.SeedOrgUnitsAsync(db, paths.Seed, cancellationToken);
         if (configuration.GetValue<bool>("Demo:Seed"))
         {
-            await ReferenceDataSeeder.SeedDemoUsersAsync(db, paths.Seed, _ => null, cancellationToken);
+            await ReferenceDataSeeder.SeedDemoUsersAsync(db, paths.Seed, demoPasswordHash, cancellationToken);
             logger.LogInformation("Demo accounts seeded");
         }
 

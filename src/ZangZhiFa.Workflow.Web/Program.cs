@@ -1,10 +1,15 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using ZangZhiFa.Workflow.Infrastructure;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Web;
 using ZangZhiFa.Workflow.Web.Cli;
 using ZangZhiFa.Workflow.Web.Components;
 using ZangZhiFa.Workflow.Web.Features;
+using ZangZhiFa.Workflow.Web.Features.Auth;
+using ZangZhiFa.Workflow.Web.Features.Tasks;
+using ZangZhiFa.Workflow.Web.Security;
 using ZangZhiFa.Workflow.Web.Features.Complaints;
 using ZangZhiFa.Workflow.Web.Features.OrgUnits;
 
@@ -27,6 +32,23 @@ builder.Services.AddDataProtection()
     .SetApplicationName("ZangZhiFa.Workflow")
     .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(storage.ResolveDataDirectory(builder.Environment.ContentRootPath), "keys")));
 builder.Services.AddPublicRateLimits(builder.Configuration);
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(options =>
+    {
+        options.Cookie.Name = "zzf.staff";
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Strict;
+        options.LoginPath = "/login";
+        options.ExpireTimeSpan = TimeSpan.FromHours(8);
+        options.SlidingExpiration = true;
+        // An API caller gets a status code, not a redirect to a login page.
+        options.Events.OnRedirectToLogin = context => ApiOr(context, StatusCodes.Status401Unauthorized);
+        options.Events.OnRedirectToAccessDenied = context => ApiOr(context, StatusCodes.Status403Forbidden);
+    });
+builder.Services.AddAuthorization();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<StaffUserContext>();
+builder.Services.AddSingleton<IPasswordHasher<StaffUser>, PasswordHasher<StaffUser>>();
 builder.Services.AddSingleton<LookupGuard>();
 builder.Services.AddScoped<ComplaintAccess>();
 builder.Services.AddScoped<SubmitComplaint.Handler>();
@@ -43,7 +65,9 @@ if (verifyAudit)
     return await VerifyAuditCommand.RunAsync(app.Services, Console.Out);
 }
 
-await app.Services.InitializeWorkflowAsync(app.Configuration, app.Lifetime.ApplicationStopping);
+var demoPassword = app.Configuration["Demo:Password"] ?? "Demo#2026";
+var hasher = app.Services.GetRequiredService<IPasswordHasher<StaffUser>>();
+await app.Services.InitializeWorkflowAsync(app.Configuration, user => hasher.HashPassword(user, demoPassword), app.Lifetime.ApplicationStopping);
 
 if (!app.Environment.IsDevelopment())
 {
@@ -51,6 +75,8 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthEndpoint();
@@ -59,10 +85,28 @@ SubmitComplaint.Map(app);
 TrackComplaint.Map(app);
 RateComplaint.Map(app);
 SupplementComplaint.Map(app);
+Login.Map(app);
+ListTasks.Map(app);
+ClaimTask.Map(app);
+CompleteTask.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
 return 0;
+
+static Task ApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+{
+    if (context.Request.Path.StartsWithSegments("/api"))
+    {
+        context.Response.StatusCode = status;
+    }
+    else
+    {
+        context.Response.Redirect(context.RedirectUri);
+    }
+
+    return Task.CompletedTask;
+}
 
 /// <summary>Entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
 public partial class Program;

@@ -66,4 +66,15 @@ public sealed class StaffUser
     public string? PasswordHash { get; set; }
 
     public bool IsActive { get; set; } = true;
+
+    /// <summary>Whether the user holds 法律职业资格 (required of first-time legal reviewers).</summary>
+    public bool LegalQualification { get; set; }
+
+    /// <summary>Consecutive failed logins; reset by a successful one.</summary>
+    public int FailedLogins { get; set; }
+
+    /// <summary>Login refused until then after too many failures.</summary>
+    public DateTimeOffset? LockedUntil { get; set; }
+
+    public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

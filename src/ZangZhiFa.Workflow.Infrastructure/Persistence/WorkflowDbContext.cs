@@ -164,6 +164,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("staff_users");
             e.HasKey(x => x.Id);
+            e.Ignore(x => x.RoleList);
             e.Property(x => x.UserName).HasMaxLength(100);
             e.HasIndex(x => x.UserName).IsUnique();
             e.HasIndex(x => x.OrgUnitCode);

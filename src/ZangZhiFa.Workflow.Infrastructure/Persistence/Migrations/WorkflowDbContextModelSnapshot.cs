@@ -545,7 +545,16 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.Property<string>("Email")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("FailedLogins")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LegalQualification")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LockedUntil")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("OrgUnitCode")

@@ -11,7 +11,7 @@ using ZangZhiFa.Workflow.Infrastructure.Persistence;
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(WorkflowDbContext))]
-    [Migration("20261128132522_InitialCreate")]
+    [Migration("20261128132758_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -548,7 +548,16 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.Property<string>("Email")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("FailedLogins")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LegalQualification")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LockedUntil")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("OrgUnitCode")

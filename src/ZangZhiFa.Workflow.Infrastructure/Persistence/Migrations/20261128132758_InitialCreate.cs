@@ -170,7 +170,10 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     OrgUnitCode = table.Column<string>(type: "TEXT", nullable: false),
                     Roles = table.Column<string>(type: "TEXT", nullable: false),
                     PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
-                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LegalQualification = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FailedLogins = table.Column<int>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -1,0 +1,110 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Security;
+
+namespace ZangZhiFa.Workflow.Web.Features.Auth;
+
+/// <summary>
+/// Staff sign-in with a cookie. Passwords are stored as ASP.NET Core Identity hashes (PBKDF2); after
+/// <see cref="MaxFailures"/> wrong passwords in a row the account is locked for <see cref="LockoutMinutes"/>.
+/// Unknown user and wrong password get the same answer.
+/// </summary>
+public static class Login
+{
+    public const int MaxFailures = 5;
+    public const int LockoutMinutes = 15;
+
+    public sealed record Request(string? UserName, string? Password);
+
+    public sealed record Response(string UserName, string DisplayName, string OrgUnitCode, IReadOnlyList<string> Roles);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/auth/login", async Task<Results<Ok<Response>, ProblemHttpResult>> (Request request, HttpContext http, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            var now = time.GetUtcNow();
+            var user = string.IsNullOrWhiteSpace(request.UserName)
+                ? null
+                : await db.Users.FirstOrDefaultAsync(u => u.UserName == request.UserName.Trim() && u.IsActive, cancellationToken);
+            if (user is null || user.PasswordHash is null || string.IsNullOrEmpty(request.Password))
+            {
+                return Refused("用户名或密码错误");
+            }
+
+            if (user.LockedUntil > now)
+            {
+                return Refused($"密码错误次数过多，账户已锁定，请 {LockoutMinutes} 分钟后再试");
+            }
+
+            if (hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password) == PasswordVerificationResult.Failed)
+            {
+                user.FailedLogins++;
+                if (user.FailedLogins >= MaxFailures)
+                {
+                    user.FailedLogins = 0;
+                    user.LockedUntil = now.AddMinutes(LockoutMinutes);
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                return Refused("用户名或密码错误");
+            }
+
+            user.FailedLogins = 0;
+            user.LockedUntil = null;
+            await db.SaveChangesAsync(cancellationToken);
+            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(user));
+            return TypedResults.Ok(new Response(user.UserName, user.DisplayName, user.OrgUnitCode, user.RoleList));
+        }).DisableAntiforgery();
+
+        app.MapPost("/api/auth/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return TypedResults.NoContent();
+        }).DisableAntiforgery();
+
+        app.MapPost("/api/auth/password", async Task<Results<NoContent, ValidationProblem>> (PasswordChange change, StaffUserContext current, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, CancellationToken cancellationToken) =>
+        {
+            var user = await db.Users.FirstAsync(u => u.UserName == current.UserName, cancellationToken);
+            var errors = new Dictionary<string, string[]>();
+            if (user.PasswordHash is null || hasher.VerifyHashedPassword(user, user.PasswordHash, change.CurrentPassword ?? "") == PasswordVerificationResult.Failed)
+            {
+                errors["currentPassword"] = ["当前密码不正确"];
+            }
+
+            if (change.NewPassword is not { Length: >= 10 } || !change.NewPassword.Any(char.IsDigit) || !change.NewPassword.Any(char.IsLetter))
+            {
+                errors["newPassword"] = ["新密码至少 10 位，须同时包含字母和数字"];
+            }
+
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(errors, title: "修改密码失败");
+            }
+
+            user.PasswordHash = hasher.HashPassword(user, change.NewPassword!);
+            await db.SaveChangesAsync(cancellationToken);
+            return TypedResults.NoContent();
+        }).RequireAuthorization().DisableAntiforgery();
+    }
+
+    public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
+
+    private static ProblemHttpResult Refused(string title) => TypedResults.Problem(title: title, statusCode: StatusCodes.Status401Unauthorized);
+
+    private static ClaimsPrincipal Principal(StaffUser user)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, user.UserName),
+            new(ClaimTypes.GivenName, user.DisplayName),
+            new(StaffUserContext.OrgUnitClaim, user.OrgUnitCode),
+        };
+        claims.AddRange(user.RoleList.Select(role => new Claim(ClaimTypes.Role, role)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+    }
+}
