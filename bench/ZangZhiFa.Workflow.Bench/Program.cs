@@ -17,11 +17,19 @@ using ZangZhiFa.Workflow.Infrastructure.Persistence;
 // Engine throughput on SQLite, beside a raw-SQLite baseline measured in the same run and the same
 // durability setting. Usage: dotnet run -c Release --project bench/ZangZhiFa.Workflow.Bench -- [count] [FULL|NORMAL]
 // Complaint load on a running host: ... -- load http://127.0.0.1:5080 [count=5000] [clients=32]
+// Inbox query with a backlog: ... -- inbox [tasks=200000] [queries=200]
 if (args is ["load", var url, ..])
 {
     return await ComplaintLoad.RunAsync(url,
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 32);
+}
+
+if (args is ["inbox", ..])
+{
+    return await InboxLoad.RunAsync(FindRoot(),
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
 }
 
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3000;

@@ -84,8 +84,10 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.AssigneeUser).HasMaxLength(100);
             e.Property(x => x.Revision).IsConcurrencyToken();
             e.HasIndex(x => new { x.InstanceId, x.Status });
-            e.HasIndex(x => new { x.Status, x.OrgUnitCode, x.AssigneeRole, x.DueAt });
-            e.HasIndex(x => new { x.Status, x.AssigneeUser });
+            // Inbox: unclaimed tasks by role, in due order (the unit filter is checked on the index entries),
+            // and a user's own tasks in due order.
+            e.HasIndex(x => new { x.Status, x.AssigneeRole, x.DueAt, x.OrgUnitCode }).HasDatabaseName("IX_tasks_inbox_group");
+            e.HasIndex(x => new { x.AssigneeUser, x.Status, x.DueAt }).HasDatabaseName("IX_tasks_inbox_mine");
         });
 
         modelBuilder.Entity<JournalEntry>(e =>

@@ -380,9 +380,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("InstanceId", "Status");
 
-                    b.HasIndex("Status", "AssigneeUser");
+                    b.HasIndex("AssigneeUser", "Status", "DueAt")
+                        .HasDatabaseName("IX_tasks_inbox_mine");
 
-                    b.HasIndex("Status", "OrgUnitCode", "AssigneeRole", "DueAt");
+                    b.HasIndex("Status", "AssigneeRole", "DueAt", "OrgUnitCode")
+                        .HasDatabaseName("IX_tasks_inbox_group");
 
                     b.ToTable("workflow_tasks", (string)null);
                 });

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using ZangZhiFa.Workflow.Engine.Model;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Web.Security;
 
@@ -15,18 +14,8 @@ public static class ListTasks
         {
             var size = Math.Clamp(pageSize ?? 50, 1, 200);
             var number = Math.Max(page ?? 1, 1);
-            var query = (await TaskQueries.VisibleAsync(db, user, cancellationToken)).Where(t => t.Status == WorkflowTaskStatus.Open);
-            if (mine == true)
-            {
-                var me = user.UserName;
-                query = query.Where(t => t.AssigneeUser == me);
-            }
-
-            var total = await query.CountAsync(cancellationToken);
-            var rows = await query.AsNoTracking()
-                .OrderBy(t => t.DueAt == null).ThenBy(t => t.DueAt).ThenBy(t => t.CreatedAt)
-                .Skip((number - 1) * size).Take(size)
-                .ToListAsync(cancellationToken);
+            var (own, group) = TaskQueries.Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
+            var (total, rows) = await TaskQueries.OpenPageAsync(mine == true ? [own] : [own, group], number, size, cancellationToken);
             var now = time.GetUtcNow();
             return TypedResults.Ok(new Page(total, number, size, [.. rows.Select(t => TaskQueries.ToItem(t, now))]));
         }).RequireAuthorization();

@@ -355,19 +355,19 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                 column: "ParentInstanceId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_tasks_inbox_group",
+                table: "workflow_tasks",
+                columns: new[] { "Status", "AssigneeRole", "DueAt", "OrgUnitCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tasks_inbox_mine",
+                table: "workflow_tasks",
+                columns: new[] { "AssigneeUser", "Status", "DueAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_workflow_tasks_InstanceId_Status",
                 table: "workflow_tasks",
                 columns: new[] { "InstanceId", "Status" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_workflow_tasks_Status_AssigneeUser",
-                table: "workflow_tasks",
-                columns: new[] { "Status", "AssigneeUser" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_workflow_tasks_Status_OrgUnitCode_AssigneeRole_DueAt",
-                table: "workflow_tasks",
-                columns: new[] { "Status", "OrgUnitCode", "AssigneeRole", "DueAt" });
         }
 
         /// <inheritdoc />

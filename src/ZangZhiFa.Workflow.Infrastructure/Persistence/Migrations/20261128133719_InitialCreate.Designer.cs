@@ -11,7 +11,7 @@ using ZangZhiFa.Workflow.Infrastructure.Persistence;
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(WorkflowDbContext))]
-    [Migration("20261128132758_InitialCreate")]
+    [Migration("20261128133719_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -383,9 +383,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("InstanceId", "Status");
 
-                    b.HasIndex("Status", "AssigneeUser");
+                    b.HasIndex("AssigneeUser", "Status", "DueAt")
+                        .HasDatabaseName("IX_tasks_inbox_mine");
 
-                    b.HasIndex("Status", "OrgUnitCode", "AssigneeRole", "DueAt");
+                    b.HasIndex("Status", "AssigneeRole", "DueAt", "OrgUnitCode")
+                        .HasDatabaseName("IX_tasks_inbox_group");
 
                     b.ToTable("workflow_tasks", (string)null);
                 });

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Infrastructure.Organization;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Features.Tasks;
+
+/// <summary>
+/// Inbox query latency with a large backlog: seeds open tasks spread over every unit and role, then runs the
+/// inbox's own query (scope rule + first page + total) for users at each level and prints p50/p99.
+/// </summary>
+internal static class InboxLoad
+{
+    private static readonly string[] Roles = ["受理员", "承办人", "法制审核员", "监督科长"];
+
+    public static async Task<int> RunAsync(string root, int tasks, int queries)
+    {
+        var folder = Directory.CreateTempSubdirectory("zzf-inbox-").FullName;
+        try
+        {
+            var options = new DbContextOptionsBuilder<WorkflowDbContext>()
+                .UseSqlite($"Data Source={Path.Combine(folder, "inbox.db")};Pooling=True")
+                .AddInterceptors(new SqlitePragmas("NORMAL"))
+                .Options;
+            List<(string Code, string? Parent)> units;
+            await using (var db = new WorkflowDbContext(options))
+            {
+                await DatabaseInitializer.MigrateAsync(db, CancellationToken.None);
+                await ReferenceDataSeeder.SeedOrgUnitsAsync(db, Path.Combine(root, "seed"), CancellationToken.None);
+                units = [.. (await db.OrgUnits.AsNoTracking().Where(u => u.Kind == "justice").ToListAsync()).Select(u => (u.Code, u.ParentCode))];
+            }
+
+            await SeedAsync(Path.Combine(folder, "inbox.db"), units, tasks);
+            Console.WriteLine($"inbox query · {tasks:N0} open tasks over {units.Count} units · {queries} queries per user");
+            Console.WriteLine("| user | visible | p50 ms | p99 ms |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach (var (name, unit) in new[] { ("region clerk", "540000"), ("Lhasa clerk", "540100"), ("Chengguan clerk", "540102"), ("township clerk", "540102001") })
+            {
+                var scope = Scope(units, unit);
+                var latencies = new double[queries];
+                var visible = 0;
+                for (var i = -50; i < queries; i++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await using var db = new WorkflowDbContext(options);
+                    var (mine, group) = TaskQueries.Halves(db, "nobody", ["受理员"], scope);
+                    var (total, rows) = await TaskQueries.OpenPageAsync([mine, group], 1, 50, CancellationToken.None);
+                    if (i >= 0)
+                    {
+                        latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    }
+
+                    visible = total;
+                    _ = rows;
+                }
+
+                Array.Sort(latencies);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} ({unit}) | {visible:N0} | {latencies[queries / 2]:F1} | {latencies[(int)(queries * 0.99)]:F1} |"));
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+
+        return 0;
+    }
+
+    private static IReadOnlySet<string> Scope(List<(string Code, string? Parent)> units, string top)
+    {
+        var scope = new HashSet<string> { top };
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var (code, parent) in units)
+            {
+                if (parent is not null && scope.Contains(parent) && scope.Add(code))
+                {
+                    grew = true;
+                }
+            }
+        }
+
+        return scope;
+    }
+
+    private static async Task SeedAsync(string file, List<(string Code, string? Parent)> units, int count)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        await connection.OpenAsync();
+        await using var tx = connection.BeginTransaction();
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = "INSERT INTO workflow_tasks (Id, InstanceId, BookmarkId, ActivityId, DefinitionId, CorrelationId, Title, AssigneeRole, OrgUnitCode, OutcomesJson, FormJson, Status, CreatedAt, DueAt, EscalationLevel, Revision) " +
+            "VALUES ($id, $instance, $bookmark, 'review', 'complaint-intake', $case, $title, $role, $unit, '[\"受理\",\"不予受理\",\"转办\"]', '[]', 'Open', $created, $due, 0, 0)";
+        var p = new[] { "$id", "$instance", "$bookmark", "$case", "$title", "$role", "$unit", "$created", "$due" }.ToDictionary(n => n, n => insert.Parameters.Add(n, SqliteType.Text));
+        insert.Prepare();
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        for (var i = 0; i < count; i++)
+        {
+            p["$id"].Value = Guid.CreateVersion7().ToString().ToUpperInvariant();
+            p["$instance"].Value = Guid.CreateVersion7().ToString().ToUpperInvariant();
+            p["$bookmark"].Value = Guid.CreateVersion7().ToString().ToUpperInvariant();
+            p["$case"].Value = $"TS-2026-{i:000000}";
+            p["$title"].Value = $"受理审查：TS-2026-{i:000000}";
+            p["$role"].Value = Roles[i % Roles.Length];
+            p["$unit"].Value = units[i % units.Count].Code;
+            p["$created"].Value = start + (i * 1000L);
+            p["$due"].Value = start + (i * 1000L) + (7L * 86_400_000);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await tx.CommitAsync();
+        await using var analyze = connection.CreateCommand();
+        analyze.CommandText = "ANALYZE;";
+        await analyze.ExecuteNonQueryAsync();
+    }
+}
