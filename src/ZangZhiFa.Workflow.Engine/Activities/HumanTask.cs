@@ -12,7 +12,9 @@ namespace ZangZhiFa.Workflow.Engine.Activities;
 /// someone completes it with one of its outcomes, and stores the result in the variable named after the
 /// activity (<c>{ outcome, comment, by, at, fields }</c>). With a deadline it also sets reminder timers and a
 /// deadline timer; when the deadline passes the task stays open and the overdue outcome starts a side path
-/// (typically <see cref="Escalate"/>).
+/// (typically <see cref="Escalate"/>). With a <c>clock</c> the limit lives in a variable shared by several tasks
+/// (see <see cref="TaskClock"/>): the task opens with the time left, and stop outcomes stop the clock until a
+/// task on it opens again. <c>offerWhen</c> hides outcomes whose condition is false when the task opens.
 /// </summary>
 public sealed class HumanTask : Activity<HumanTask.Properties>
 {
@@ -55,6 +57,48 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         if (properties.Assignee.User is not null)
         {
             validator.Expression("assignee.user", properties.Assignee.User);
+        }
+
+        if (properties.Assignee.LevelsUp is { } up)
+        {
+            if (up < 1)
+            {
+                validator.Error("assignee.levelsUp", "须为正整数 (positive integer: how many levels above orgUnit)");
+            }
+
+            if (properties.Assignee.OrgUnit is null)
+            {
+                validator.Error("assignee.levelsUp", "须同时指定 orgUnit：从哪个单位向上 (levelsUp needs orgUnit to count from)");
+            }
+        }
+
+        foreach (var (outcome, condition) in properties.OfferWhen)
+        {
+            if (!properties.Outcomes.Contains(outcome))
+            {
+                validator.Error($"offerWhen.{outcome}", $"“{outcome}” 不是本任务的办理结果 (not an outcome of this task)");
+            }
+
+            validator.Expression($"offerWhen.{outcome}", condition);
+        }
+
+        if (properties.OfferWhen.Count > 0 && properties.Outcomes.All(properties.OfferWhen.ContainsKey))
+        {
+            validator.Error("offerWhen", "至少一个办理结果须无条件提供 (at least one outcome must be offered unconditionally, or the task could open with none)");
+        }
+
+        if (properties.Clock is { } clock)
+        {
+            validator.DeclaredVariable("clock.variable", clock.Variable);
+            if (properties.Deadline is null)
+            {
+                validator.Error("clock", "任务时钟须同时设置期限 deadline：时钟第一次启动时按它计算 (clock needs a deadline, used when the clock starts)");
+            }
+
+            foreach (var outcome in clock.StopOn.Where(o => !properties.Outcomes.Contains(o)))
+            {
+                validator.Error("clock.stopOn", $"“{outcome}” 不是本任务的办理结果 (not an outcome of this task)");
+            }
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -112,20 +156,62 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         }
     }
 
-    protected override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, Properties properties)
+    protected override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, Properties properties)
     {
         var taskId = Guid.CreateVersion7(context.Now);
         var orgUnit = properties.Assignee.OrgUnit is { } unitExpression ? AsText(context.Evaluate(unitExpression)) : null;
+        if (orgUnit is not null && properties.Assignee.LevelsUp is { } levelsUp)
+        {
+            orgUnit = await UnitAboveAsync(context, orgUnit, levelsUp);
+        }
+
         var user = properties.Assignee.User is { } userExpression ? AsText(context.Evaluate(userExpression)) : null;
+        var outcomes = OfferedOutcomes(context, properties);
         var bookmark = context.CreateBookmark(BookmarkKind.Task, taskId: taskId);
         DateTimeOffset? due = null;
+        var escalationLevel = 0;
+        var note = "";
         if (properties.Deadline is { } deadline)
         {
-            due = deadline.DueFrom(context.Now, context.Services.Calendar);
+            var limitStart = context.Now;
+            if (properties.Clock is { } binding)
+            {
+                var clock = TaskClock.Read(context.Variables[binding.Variable], binding.Variable);
+                if (clock is null)
+                {
+                    clock = TaskClock.Start(context.Now, deadline.DueFrom(context.Now, context.Services.Calendar));
+                }
+                else
+                {
+                    var stopped = clock.Resume(context.Now);
+                    note = stopped > TimeSpan.Zero ? $"；时钟恢复，期限顺延 {stopped.TotalDays:0.##} 日" : "";
+                    if (clock.EscalationLevel > 0 && clock.OrgUnitCode is { } escalatedTo)
+                    {
+                        // The work was escalated (督办) and taken over above: it stays there when it comes back.
+                        orgUnit = escalatedTo;
+                        user = null;
+                        escalationLevel = clock.EscalationLevel;
+                    }
+                }
+
+                due = clock.DueAt;
+                limitStart = clock.ActiveSince;
+                context.Variables[binding.Variable] = clock.ToJson(context.Services.Calendar);
+            }
+            else
+            {
+                due = deadline.DueFrom(context.Now, context.Services.Calendar);
+            }
+
             context.CreateBookmark(BookmarkKind.Timer, DeadlineTimer, due, taskId);
             foreach (var fraction in properties.Reminders)
             {
-                context.CreateBookmark(BookmarkKind.Timer, ReminderTimer, context.Now + ((due.Value - context.Now) * fraction), taskId);
+                // Fractions of the whole limit; on a resumed clock the points already passed are not repeated.
+                var at = limitStart + ((due.Value - limitStart) * fraction);
+                if (at > context.Now)
+                {
+                    context.CreateBookmark(BookmarkKind.Timer, ReminderTimer, at, taskId);
+                }
             }
         }
 
@@ -141,15 +227,46 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             AssigneeRole = properties.Assignee.Role,
             OrgUnitCode = orgUnit,
             AssigneeUser = user,
-            OutcomesJson = JsonSerializer.Serialize(properties.Outcomes, Json),
+            OutcomesJson = JsonSerializer.Serialize(outcomes, Json),
             FormJson = JsonSerializer.Serialize(properties.Form, Json),
             Status = WorkflowTaskStatus.Open,
             CreatedAt = context.Now,
             DueAt = due,
+            EscalationLevel = escalationLevel,
         };
         context.AddTask(task);
-        context.Summary = $"{task.Title} → {properties.Assignee.Role}@{orgUnit}{(user is null ? "" : " " + user)}";
-        return ValueTask.FromResult(ActivityResult.Wait);
+        context.Summary = $"{task.Title} → {properties.Assignee.Role}@{orgUnit}{(user is null ? "" : " " + user)}{note}";
+        return ActivityResult.Wait;
+    }
+
+    /// <summary>The outcomes this opening of the task offers: those without an <c>offerWhen</c> condition, and those whose condition holds.</summary>
+    private static List<string> OfferedOutcomes(ActivityContext context, Properties properties)
+    {
+        if (properties.OfferWhen.Count == 0)
+        {
+            return properties.Outcomes;
+        }
+
+        var scope = context.ScriptScope();
+        return [.. properties.Outcomes.Where(o => !properties.OfferWhen.TryGetValue(o, out var condition) || context.Services.Scripts.EvaluateCondition(condition, scope))];
+    }
+
+    /// <summary>The unit <paramref name="levels"/> levels above <paramref name="code"/>, or the top of the tree when it is nearer.</summary>
+    private static async Task<string> UnitAboveAsync(ActivityContext context, string code, int levels)
+    {
+        var current = code;
+        for (var i = 0; i < levels; i++)
+        {
+            var unit = await context.Services.Orgs.FindAsync(current, context.CancellationToken);
+            if (unit?.ParentCode is not { } parent)
+            {
+                break;
+            }
+
+            current = parent;
+        }
+
+        return current;
     }
 
     protected override async ValueTask<ActivityResult> ResumeAsync(ActivityContext context, Properties properties, Bookmark bookmark, ResumeInput input)
@@ -171,6 +288,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         }
 
         var outcome = input.Outcome!;
+        var unit = task.OrgUnitCode is { } code ? await context.Services.Orgs.FindAsync(code, context.CancellationToken) : null;
         var result = new JsonObject
         {
             ["outcome"] = outcome,
@@ -178,7 +296,24 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             ["by"] = input.Actor,
             ["at"] = context.Now.ToString("O", CultureInfo.InvariantCulture),
             ["fields"] = input.Fields?.DeepClone() ?? new JsonObject(),
+            ["unit"] = new JsonObject { ["code"] = task.OrgUnitCode, ["name"] = unit?.Name },
         };
+        if (properties.Clock is { } binding)
+        {
+            // The clock takes over what happened to the task: 督办 may have moved its deadline and its unit.
+            var clock = TaskClock.Read(context.Variables[binding.Variable], binding.Variable)
+                ?? TaskClock.Start(task.CreatedAt, task.DueAt ?? context.Now);
+            clock.DueAt = task.DueAt ?? clock.DueAt;
+            clock.OrgUnitCode = task.OrgUnitCode;
+            clock.EscalationLevel = task.EscalationLevel;
+            if (binding.StopOn.Contains(outcome))
+            {
+                clock.Stop(context.Now);
+            }
+
+            context.Variables[binding.Variable] = clock.ToJson(context.Services.Calendar);
+        }
+
         task.Outcome = outcome;
         task.Comment = input.Comment;
         task.CompletedBy = input.Actor;
@@ -306,6 +441,21 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         public List<double> Reminders { get; set; } = [];
 
         public string OverdueOutcome { get; set; } = DefaultOverdueOutcome;
+
+        /// <summary>Keeps the deadline in a variable shared with other tasks, stopped by some outcomes; see <see cref="TaskClock"/>.</summary>
+        public ClockBinding? Clock { get; set; }
+
+        /// <summary>Outcome → condition: the outcome is offered only when the condition is true as the task opens.</summary>
+        public Dictionary<string, string> OfferWhen { get; set; } = [];
+    }
+
+    public sealed class ClockBinding
+    {
+        /// <summary>The declared variable holding the clock (an object, empty until the first task starts it).</summary>
+        public string Variable { get; set; } = "";
+
+        /// <summary>Outcomes that stop the clock until a task on it opens again (e.g. 要求补正).</summary>
+        public List<string> StopOn { get; set; } = [];
     }
 
     public sealed class Assignment
@@ -318,5 +468,8 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
         /// <summary>Expression giving a single user name.</summary>
         public string? User { get; set; }
+
+        /// <summary>Assign to the unit this many levels above <see cref="OrgUnit"/> (e.g. 1: 复查 by the 上一级机关); the top stays the top.</summary>
+        public int? LevelsUp { get; set; }
     }
 }

@@ -8,6 +8,8 @@ namespace ZangZhiFa.Workflow.Engine.Activities;
 /// Issues a notice (告知书、意见书、决定书…): renders the template, numbers and stores it with the case,
 /// and, when <c>email</c> yields an address and the channel includes e-mail, queues it to be mailed.
 /// Anonymous complainants simply have no address: the notice is still on file and on the status page.
+/// The notice's <c>{ id, documentNumber, issuedAt }</c> is stored in the variable named after the activity, so
+/// a later document can cite it (e.g. the 复查决定书 names the 答复意见书 by its 文号).
 /// </summary>
 public sealed class SendNotice : Activity<SendNotice.Properties>
 {
@@ -52,6 +54,12 @@ public sealed class SendNotice : Activity<SendNotice.Properties>
             context.QueueMail(address, title, notice.Html, notice.Id);
         }
 
+        context.Variables[context.Activity.Id] = new JsonObject
+        {
+            ["id"] = notice.Id.ToString(),
+            ["documentNumber"] = notice.DocumentNumber,
+            ["issuedAt"] = notice.IssuedAt.ToOffset(context.Services.Calendar.UtcOffset).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
         context.Summary = notice.DocumentNumber is null ? title : $"{title} {notice.DocumentNumber}";
         return ActivityResult.Done(Outcomes.Done);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using ZangZhiFa.Workflow.Engine.Definitions;
 using ZangZhiFa.Workflow.Engine.Model;
@@ -8,7 +7,8 @@ namespace ZangZhiFa.Workflow.Engine.Activities;
 
 /// <summary>
 /// Waits until a time (定时): a duration, calendar or working days from now, or the date an expression
-/// gives. The wait is a timer bookmark; the scheduler resumes it when due, also after a restart.
+/// gives (a date alone means the end of that day, Beijing time). The wait is a timer bookmark; the scheduler
+/// resumes it when due, also after a restart.
 /// </summary>
 public sealed class Timer : Activity<Timer.Properties>
 {
@@ -18,45 +18,55 @@ public sealed class Timer : Activity<Timer.Properties>
 
     public override bool CanWait(ActivityDefinition definition) => true;
 
-    protected override void Validate(Properties properties, PropertyValidator validator)
+    protected override void Validate(Properties properties, PropertyValidator validator) =>
+        ValidateWhen(properties, validator, "");
+
+    protected override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, Properties properties)
+    {
+        var due = DueAt(context, properties);
+        context.CreateBookmark(BookmarkKind.Timer, "delay", due);
+        context.Summary = $"至 {due.ToOffset(context.Services.Calendar.UtcOffset):yyyy-MM-dd HH:mm}";
+        return ValueTask.FromResult(ActivityResult.Wait);
+    }
+
+    /// <summary>Checks a point in time written as a limit or as <c>at</c>; <paramref name="prefix"/> names the property that holds it.</summary>
+    internal static void ValidateWhen(Properties properties, PropertyValidator validator, string prefix)
     {
         if (properties.At is not null)
         {
             if (properties.WorkingDays is not null || properties.Days is not null || properties.Duration is not null)
             {
-                validator.Error("at", "at 不能与 workingDays/days/duration 同时使用 (use either at or a duration)");
+                validator.Error(prefix + "at", "at 不能与 workingDays/days/duration 同时使用 (use either at or a duration)");
             }
 
-            validator.Expression("at", properties.At);
+            validator.Expression(prefix + "at", properties.At);
             return;
         }
 
         if (properties.AsPolicy().Validate() is { } error)
         {
-            validator.Error("duration", error);
+            validator.Error(prefix + "duration", error);
         }
     }
 
-    protected override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, Properties properties)
+    /// <summary>
+    /// When the wait ends: the limit counted from now, or the instant <c>at</c> gives — an ISO date-time, or an
+    /// ISO date meaning the end of that day in local time.
+    /// </summary>
+    internal static DateTimeOffset DueAt(ActivityContext context, Properties properties)
     {
-        DateTimeOffset due;
-        if (properties.At is not null)
+        if (properties.At is null)
         {
-            var value = context.Evaluate(properties.At);
-            if (value is not JsonValue v || !v.TryGetValue<string>(out var text)
-                || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out due))
-            {
-                throw new InvalidOperationException($"定时表达式 “{properties.At}” 未给出日期时间（得到 {value?.ToJsonString() ?? "null"}）");
-            }
-        }
-        else
-        {
-            due = properties.AsPolicy().DueFrom(context.Now, context.Services.Calendar);
+            return properties.AsPolicy().DueFrom(context.Now, context.Services.Calendar);
         }
 
-        context.CreateBookmark(BookmarkKind.Timer, "delay", due);
-        context.Summary = $"至 {due.ToOffset(context.Services.Calendar.UtcOffset):yyyy-MM-dd HH:mm}";
-        return ValueTask.FromResult(ActivityResult.Wait);
+        var value = context.Evaluate(properties.At);
+        if (value is not JsonValue v || !v.TryGetValue<string>(out var text) || !DuePolicy.TryParseInstant(text, context.Services.Calendar, out var due))
+        {
+            throw new InvalidOperationException($"定时表达式 “{properties.At}” 未给出日期或日期时间（得到 {value?.ToJsonString() ?? "null"}）");
+        }
+
+        return due;
     }
 
     protected override ValueTask<ActivityResult> ResumeAsync(ActivityContext context, Properties properties, Bookmark bookmark, ResumeInput input) =>

@@ -90,6 +90,19 @@ public sealed class PropertyValidator(string activityId, DefinitionValidationCon
         }
     }
 
+    /// <summary>Checks that <paramref name="name"/> is a variable the flow declares (when the definition is known).</summary>
+    public void DeclaredVariable(string property, string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            Error(property, "必填 (required)");
+        }
+        else if (Context.Definition is { } definition && definition.Variables.All(v => v.Name != name))
+        {
+            Error(property, $"“{name}” 不是本流程声明的变量 (not a declared variable; add it to variables)");
+        }
+    }
+
     public void Template(string property, string? templateId)
     {
         if (string.IsNullOrWhiteSpace(templateId))

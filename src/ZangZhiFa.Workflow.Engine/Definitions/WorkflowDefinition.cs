@@ -63,6 +63,10 @@ public sealed class ActivityDefinition
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Title { get; set; }
 
+    /// <summary>Notes for people reading the flow: above all the source of every number (days, thresholds) it sets.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Description { get; set; }
+
     /// <summary>Type-specific settings, kept as raw JSON so that nothing the designer wrote is lost.</summary>
     public JsonObject Properties { get; set; } = [];
 

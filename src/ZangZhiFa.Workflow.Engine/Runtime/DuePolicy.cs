@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 
@@ -62,6 +63,36 @@ public sealed class DuePolicy
         }
 
         return start + XmlConvert.ToTimeSpan(Duration!);
+    }
+
+    /// <summary>
+    /// The deadline after an extension (延期) of this length, counted on from <paramref name="due"/>: a day-based
+    /// extension of a limit that ends at the end of a day adds whole days (30 d from "end of 1 April" is "end of
+    /// 1 May"); a duration is added as it is.
+    /// </summary>
+    public DateTimeOffset ExtendFrom(DateTimeOffset due, IWorkingCalendar calendar) =>
+        Duration is not null ? due + XmlConvert.ToTimeSpan(Duration) : DueFrom(due - TimeSpan.FromTicks(1), calendar);
+
+    /// <summary>
+    /// The last day a limit ending at <paramref name="due"/> allows, in local time: a limit ending at midnight
+    /// belongs to the day before it (what a notice prints as 办结期限).
+    /// </summary>
+    public static DateOnly LastDay(DateTimeOffset due, IWorkingCalendar calendar) =>
+        DateOnly.FromDateTime((due - TimeSpan.FromTicks(1)).ToOffset(calendar.UtcOffset).DateTime);
+
+    /// <summary>
+    /// Reads a point in time an expression gave: an ISO 8601 date-time (UTC unless it has an offset), or an ISO
+    /// date (<c>2026-03-17</c>), which means the end of that day in local time, as a statutory limit does.
+    /// </summary>
+    public static bool TryParseInstant(string text, IWorkingCalendar calendar, out DateTimeOffset instant)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            instant = new DateTimeOffset(date.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.UtcOffset).ToUniversalTime();
+            return true;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant);
     }
 
     public override string ToString() =>

@@ -130,6 +130,65 @@ public sealed class WorkflowValidatorTests
             .Contain(new ValidationError("sample.json", "review", null, "deadline", "须且只能设置 workingDays、days、duration 之一 (exactly one of workingDays, days, duration)"));
 
     [Fact]
+    public void Validate_ReportsEachClockProblem_WhenTheVariableIsUndeclaredTheDeadlineMissingAndAStopOutcomeUnknown()
+    {
+        var errors = Validate(f => Activity(f, "review")["properties"]!["clock"] = new JsonObject { ["variable"] = "timeLimit", ["stopOn"] = new JsonArray("退回") });
+
+        errors.Select(e => e.ToString()).Should().BeEquivalentTo(
+            "sample.json: activity 'review' property 'clock.variable': “timeLimit” 不是本流程声明的变量 (not a declared variable; add it to variables)",
+            "sample.json: activity 'review' property 'clock': 任务时钟须同时设置期限 deadline：时钟第一次启动时按它计算 (clock needs a deadline, used when the clock starts)",
+            "sample.json: activity 'review' property 'clock.stopOn': “退回” 不是本任务的办理结果 (not an outcome of this task)");
+    }
+
+    [Fact]
+    public void Validate_ReportsOfferWhenProblems_WhenTheOutcomeIsUnknownOrNoOutcomeIsUnconditional()
+    {
+        Validate(f => Activity(f, "review")["properties"]!["offerWhen"] = new JsonObject { ["退回"] = "true" }).Select(e => e.ToString()).Should().Equal(
+            "sample.json: activity 'review' property 'offerWhen.退回': “退回” 不是本任务的办理结果 (not an outcome of this task)");
+        Validate(f => Activity(f, "review")["properties"]!["offerWhen"] = new JsonObject { ["受理"] = "unit != ''", ["不予受理"] = "unit ==" }).Select(e => e.ToString()).Should().BeEquivalentTo(
+            "sample.json: activity 'review' property 'offerWhen': 至少一个办理结果须无条件提供 (at least one outcome must be offered unconditionally, or the task could open with none)",
+            "sample.json: activity 'review' property 'offerWhen.不予受理': 表达式错误 (bad expression) “unit ==”: " + new ScriptEngine().CheckExpression("unit =="));
+    }
+
+    [Fact]
+    public void Validate_ReportsLevelsUp_WhenItIsNotPositiveOrHasNoUnitToCountFrom()
+    {
+        var errors = Validate(f => f["activities"]![1]!["properties"]!["assignee"] = new JsonObject { ["role"] = "监督科长", ["levelsUp"] = 0 });
+
+        errors.Select(e => e.ToString()).Should().BeEquivalentTo(
+            "sample.json: activity 'review' property 'assignee.levelsUp': 须为正整数 (positive integer: how many levels above orgUnit)",
+            "sample.json: activity 'review' property 'assignee.levelsUp': 须同时指定 orgUnit：从哪个单位向上 (levelsUp needs orgUnit to count from)");
+    }
+
+    [Fact]
+    public void Validate_ReportsExtendDeadlineProblems_WhenNoTaskRunsOnTheClockAndTheLengthIsWrong()
+    {
+        var errors = Validate(f =>
+        {
+            Activity(f, "inform")["type"] = "ExtendDeadline";
+            Activity(f, "inform")["properties"] = new JsonObject { ["clock"] = "unit", ["by"] = new JsonObject { ["days"] = 0 } };
+        });
+
+        errors.Select(e => e.ToString()).Should().BeEquivalentTo(
+            "sample.json: activity 'inform' property 'clock': 没有人工任务以 “unit” 为时钟 (no HumanTask of this flow has clock.variable “unit”)",
+            "sample.json: activity 'inform' property 'by': 天数必须为正整数 (must be a positive number of days)");
+    }
+
+    [Fact]
+    public void Validate_ReportsSignalTimeoutProblems_WhenTwoLimitsAreGivenAndTheOutcomeClashes()
+    {
+        var errors = Validate(f =>
+        {
+            Activity(f, "inform")["type"] = "Signal";
+            Activity(f, "inform")["properties"] = JsonNode.Parse("""{ "signal": "supplement", "timeout": { "days": 15, "at": "unit" }, "timeoutOutcome": "done" }""");
+        });
+
+        errors.Select(e => e.ToString()).Should().BeEquivalentTo(
+            "sample.json: activity 'inform' property 'timeout.at': at 不能与 workingDays/days/duration 同时使用 (use either at or a duration)",
+            "sample.json: activity 'inform' property 'timeoutOutcome': 不能与信号到达的结果 “done” 相同 (must differ from the arrival outcome)");
+    }
+
+    [Fact]
     public void LoadFolder_ReportsEveryErrorWithItsFile_WhenOneFileIsBroken()
     {
         var folder = Directory.CreateTempSubdirectory("zzf-validate-").FullName;
