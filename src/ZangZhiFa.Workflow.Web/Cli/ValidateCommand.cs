@@ -13,7 +13,7 @@ namespace ZangZhiFa.Workflow.Web.Cli;
 /// </summary>
 public static class ValidateCommand
 {
-    public static int Run(string[] args, TextWriter output)
+    public static int Run(string[] args, TextWriter output, string? currentDirectory = null)
     {
         if (args.Length is not (1 or 3) || (args.Length == 3 && args[1] != "--templates"))
         {
@@ -21,7 +21,7 @@ public static class ValidateCommand
             return 2;
         }
 
-        var folder = Path.GetFullPath(args[0]);
+        var folder = Resolve(args[0], currentDirectory ?? Environment.CurrentDirectory);
         if (!Directory.Exists(folder))
         {
             output.WriteLine($"{folder}: folder not found");
@@ -42,5 +42,29 @@ public static class ValidateCommand
             ? $"{definitions.Count} definition(s) valid"
             : $"{errors.Count} error(s); {definitions.Count} definition(s) valid");
         return errors.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// A relative folder is looked for in the current directory, then in the repository root above it:
+    /// <c>dotnet run --project src/…</c> starts the host inside the project folder, while the README's
+    /// <c>validate workflows</c> means the repository's folder.
+    /// </summary>
+    private static string Resolve(string path, string currentDirectory)
+    {
+        var direct = Path.GetFullPath(path, currentDirectory);
+        if (Path.IsPathRooted(path) || Directory.Exists(direct))
+        {
+            return direct;
+        }
+
+        for (var dir = new DirectoryInfo(currentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ZangZhiFa.Workflow.sln")))
+            {
+                return Path.Combine(dir.FullName, path);
+            }
+        }
+
+        return direct;
     }
 }

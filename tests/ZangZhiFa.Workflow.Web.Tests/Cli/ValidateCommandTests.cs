@@ -49,6 +49,16 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void Run_FindsTheRepositoryFolder_WhenStartedInsideTheProjectFolderAsDotnetRunDoes()
+    {
+        var output = new StringWriter();
+
+        var exit = ValidateCommand.Run(["workflows"], output, Path.Combine(RepoRoot(), "src", "ZangZhiFa.Workflow.Web"));
+
+        exit.Should().Be(0, output.ToString());
+    }
+
+    [Fact]
     public void Run_ExitsTwo_WhenFolderIsMissing() =>
         ValidateCommand.Run(["/no/such/folder"], new StringWriter()).Should().Be(2);
 }

@@ -26,13 +26,12 @@ public sealed class FiringProbe : IJobListener
         }
     }
 
-    public static async Task<FiringProbe> AttachAsync(IServiceProvider services)
-    {
-        var probe = new FiringProbe();
-        var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        scheduler.ListenerManager.AddJobListener(probe, [GroupMatcher<JobKey>.GroupEquals(ResumeBookmarkJob.Key.Group)]);
-        return probe;
-    }
+    /// <summary>
+    /// The host's probe. It is registered with the container as a job listener, so it hears firings from the moment
+    /// the scheduler starts — including the catch-up firings a restarted host makes before the test gets control.
+    /// </summary>
+    public static Task<FiringProbe> AttachAsync(IServiceProvider services) =>
+        Task.FromResult(services.GetRequiredService<FiringProbe>());
 
     /// <summary>Waits until at least <paramref name="count"/> firings completed (real-time limit so a dead scheduler fails the test).</summary>
     public async Task WaitForAsync(int count, int timeoutSeconds = 30)
@@ -68,6 +67,11 @@ public sealed class FiringProbe : IJobListener
 
     public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
     {
+        if (!Equals(context.JobDetail.Key, ResumeBookmarkJob.Key))
+        {
+            return ValueTask.CompletedTask;
+        }
+
         lock (_gate)
         {
             _fired.Add(Guid.Parse(context.MergedJobDataMap.GetString(ResumeBookmarkJob.BookmarkIdKey)!));

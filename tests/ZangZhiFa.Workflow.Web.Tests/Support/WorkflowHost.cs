@@ -54,6 +54,8 @@ public sealed class WorkflowHost : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<FiringProbe>();
+            services.AddSingleton<Quartz.IJobListener>(sp => sp.GetRequiredService<FiringProbe>());
         });
     }
 
