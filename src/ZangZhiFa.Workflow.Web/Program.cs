@@ -6,12 +6,14 @@ using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Web;
 using ZangZhiFa.Workflow.Web.Cli;
 using ZangZhiFa.Workflow.Web.Components;
+using ZangZhiFa.Workflow.Web.Components.Public;
 using ZangZhiFa.Workflow.Web.Features;
 using ZangZhiFa.Workflow.Web.Features.Auth;
 using ZangZhiFa.Workflow.Web.Features.Tasks;
 using ZangZhiFa.Workflow.Web.Security;
 using ZangZhiFa.Workflow.Web.Features.Complaints;
 using ZangZhiFa.Workflow.Web.Features.OrgUnits;
+using ZangZhiFa.Workflow.Web.Localization;
 
 if (args is ["validate", ..])
 {
@@ -53,6 +55,10 @@ builder.Services.AddSingleton<LookupGuard>();
 builder.Services.AddScoped<ComplaintAccess>();
 builder.Services.AddScoped<SubmitComplaint.Handler>();
 builder.Services.AddScoped<TrackComplaint.Handler>();
+builder.Services.AddScoped<ComplainantSignals>();
+builder.Services.AddScoped<RateComplaint.Handler>();
+builder.Services.AddScoped<SupplementComplaint.Handler>();
+builder.Services.AddPublicSite();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
 // Chinese and Tibetan stay readable in the page source; only markup-significant characters are encoded.
@@ -74,6 +80,7 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
 
+app.UsePublicLocalization();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -89,6 +96,7 @@ Login.Map(app);
 ListTasks.Map(app);
 ClaimTask.Map(app);
 CompleteTask.Map(app);
+PublicSite.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

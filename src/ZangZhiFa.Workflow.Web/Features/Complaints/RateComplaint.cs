@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using ZangZhiFa.Workflow.Engine.Abstractions;
-using ZangZhiFa.Workflow.Engine.Runtime;
 
 namespace ZangZhiFa.Workflow.Web.Features.Complaints;
 
@@ -19,7 +17,23 @@ public static class RateComplaint
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/complaints/{trackingNumber}/satisfaction", async Task<Results<NoContent, ValidationProblem, NotFound<TrackComplaint.ProblemDetailsBody>, ProblemHttpResult>> (
-            string trackingNumber, string? queryCode, Request request, HttpContext http, TrackComplaint.Handler access, WorkflowRunner runner, IWorkflowStore store, CancellationToken cancellationToken) =>
+            string trackingNumber, string? queryCode, Request request, HttpContext http, Handler handler, CancellationToken cancellationToken) =>
+        {
+            var reply = await handler.HandleAsync(trackingNumber, queryCode, request, http, cancellationToken);
+            return reply.Status switch
+            {
+                ComplainantReplyStatus.Accepted => TypedResults.NoContent(),
+                ComplainantReplyStatus.Invalid => TypedResults.ValidationProblem(reply.Errors!, title: "评价内容有误"),
+                ComplainantReplyStatus.TooManyAttempts => TrackComplaint.TooManyAttempts(),
+                ComplainantReplyStatus.NotFound => TrackComplaint.NotFound(),
+                _ => TypedResults.Problem(title: "当前不在满意度评价阶段", statusCode: StatusCodes.Status409Conflict),
+            };
+        }).DisableAntiforgery();
+
+    /// <summary>Checks the rating and passes it to the flow; used by the API and the tracking page.</summary>
+    public sealed class Handler(ComplainantSignals signals)
+    {
+        public async Task<ComplainantReply> HandleAsync(string trackingNumber, string? queryCode, Request request, HttpContext http, CancellationToken cancellationToken)
         {
             var errors = new Dictionary<string, string[]>();
             if (request.Rating is null || !Ratings.Contains(request.Rating))
@@ -34,27 +48,11 @@ public static class RateComplaint
 
             if (errors.Count > 0)
             {
-                return TypedResults.ValidationProblem(errors, title: "评价内容有误");
-            }
-
-            var (complaint, blocked) = await access.AuthoriseAsync(trackingNumber, queryCode, http, cancellationToken);
-            if (blocked)
-            {
-                return TrackComplaint.TooManyAttempts();
-            }
-
-            if (complaint is null)
-            {
-                return TrackComplaint.NotFound();
+                return ComplainantReply.Invalid(errors);
             }
 
             var payload = new JsonObject { ["rating"] = request.Rating, ["comment"] = request.Comment?.Trim() };
-            if (await runner.SignalAsync(complaint.InstanceId, Signal, payload, "complainant", cancellationToken) == 0)
-            {
-                return TypedResults.Problem(title: "当前不在满意度评价阶段", statusCode: StatusCodes.Status409Conflict);
-            }
-
-            await store.SaveChangesAsync(cancellationToken);
-            return TypedResults.NoContent();
-        }).DisableAntiforgery();
+            return await signals.SendAsync(trackingNumber, queryCode, Signal, payload, http, cancellationToken);
+        }
+    }
 }

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using ZangZhiFa.Workflow.Engine.Abstractions;
-using ZangZhiFa.Workflow.Engine.Runtime;
 
 namespace ZangZhiFa.Workflow.Web.Features.Complaints;
 
@@ -14,30 +12,30 @@ public static class SupplementComplaint
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/complaints/{trackingNumber}/supplement", async Task<Results<NoContent, ValidationProblem, NotFound<TrackComplaint.ProblemDetailsBody>, ProblemHttpResult>> (
-            string trackingNumber, string? queryCode, Request request, HttpContext http, TrackComplaint.Handler access, WorkflowRunner runner, IWorkflowStore store, CancellationToken cancellationToken) =>
+            string trackingNumber, string? queryCode, Request request, HttpContext http, Handler handler, CancellationToken cancellationToken) =>
+        {
+            var reply = await handler.HandleAsync(trackingNumber, queryCode, request, http, cancellationToken);
+            return reply.Status switch
+            {
+                ComplainantReplyStatus.Accepted => TypedResults.NoContent(),
+                ComplainantReplyStatus.Invalid => TypedResults.ValidationProblem(reply.Errors!, title: "补正内容有误"),
+                ComplainantReplyStatus.TooManyAttempts => TrackComplaint.TooManyAttempts(),
+                ComplainantReplyStatus.NotFound => TrackComplaint.NotFound(),
+                _ => TypedResults.Problem(title: "当前无需补正材料", statusCode: StatusCodes.Status409Conflict),
+            };
+        }).DisableAntiforgery();
+
+    /// <summary>Checks the supplement and passes it to the flow; used by the API and the tracking page.</summary>
+    public sealed class Handler(ComplainantSignals signals)
+    {
+        public async Task<ComplainantReply> HandleAsync(string trackingNumber, string? queryCode, Request request, HttpContext http, CancellationToken cancellationToken)
         {
             if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 5000)
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = ["请填写补正内容（不超过 5000 字）"] }, title: "补正内容有误");
+                return ComplainantReply.Invalid(new Dictionary<string, string[]> { ["text"] = ["请填写补正内容（不超过 5000 字）"] });
             }
 
-            var (complaint, blocked) = await access.AuthoriseAsync(trackingNumber, queryCode, http, cancellationToken);
-            if (blocked)
-            {
-                return TrackComplaint.TooManyAttempts();
-            }
-
-            if (complaint is null)
-            {
-                return TrackComplaint.NotFound();
-            }
-
-            if (await runner.SignalAsync(complaint.InstanceId, Signal, new JsonObject { ["text"] = request.Text.Trim() }, "complainant", cancellationToken) == 0)
-            {
-                return TypedResults.Problem(title: "当前无需补正材料", statusCode: StatusCodes.Status409Conflict);
-            }
-
-            await store.SaveChangesAsync(cancellationToken);
-            return TypedResults.NoContent();
-        }).DisableAntiforgery();
+            return await signals.SendAsync(trackingNumber, queryCode, Signal, new JsonObject { ["text"] = request.Text.Trim() }, http, cancellationToken);
+        }
+    }
 }

@@ -35,7 +35,7 @@ public static class TrackComplaint
         });
 
         app.MapGet("/api/complaints/{trackingNumber}/notices/{noticeId:guid}", async Task<Results<ContentHttpResult, NotFound<ProblemDetailsBody>, ProblemHttpResult>> (
-            string trackingNumber, Guid noticeId, string? queryCode, HttpContext http, Handler handler, WorkflowDbContext db, CancellationToken cancellationToken) =>
+            string trackingNumber, Guid noticeId, string? queryCode, HttpContext http, Handler handler, CancellationToken cancellationToken) =>
         {
             var (complaint, blocked) = await handler.AuthoriseAsync(trackingNumber, queryCode, http, cancellationToken);
             if (blocked)
@@ -43,10 +43,8 @@ public static class TrackComplaint
                 return TooManyAttempts();
             }
 
-            var notice = complaint is null
-                ? null
-                : await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == noticeId && n.InstanceId == complaint.InstanceId && n.Audience == ComplainantAudience, cancellationToken);
-            return notice is null ? NotFound() : TypedResults.Content(notice.Html, "text/html; charset=utf-8");
+            var html = complaint is null ? null : await handler.FindNoticeHtmlAsync(complaint, noticeId, cancellationToken);
+            return html is null ? NotFound() : TypedResults.Content(html, "text/html; charset=utf-8");
         });
     }
 
@@ -80,6 +78,13 @@ public static class TrackComplaint
 
             return (complaint, false);
         }
+
+        /// <summary>The printable HTML of a notice addressed to this complaint's complainant, or null.</summary>
+        public async Task<string?> FindNoticeHtmlAsync(Complaint complaint, Guid noticeId, CancellationToken cancellationToken) =>
+            await db.Notices.AsNoTracking()
+                .Where(n => n.Id == noticeId && n.InstanceId == complaint.InstanceId && n.Audience == ComplainantAudience)
+                .Select(n => n.Html)
+                .FirstOrDefaultAsync(cancellationToken);
 
         public async Task<Response> DescribeAsync(Complaint complaint, string queryCode, CancellationToken cancellationToken)
         {
