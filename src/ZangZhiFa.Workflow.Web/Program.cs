@@ -61,9 +61,6 @@ builder.Services.AddScoped<SupplementComplaint.Handler>();
 builder.Services.AddPublicSite();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
-// Chinese and Tibetan stay readable in the page source; only markup-significant characters are encoded.
-builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
-    options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 
 var app = builder.Build();
 if (verifyAudit)
