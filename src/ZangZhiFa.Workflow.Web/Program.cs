@@ -93,6 +93,7 @@ Login.Map(app);
 ListTasks.Map(app);
 ClaimTask.Map(app);
 CompleteTask.Map(app);
+ZangZhiFa.Workflow.Web.Features.Audit.VerifyAudit.Map(app);
 PublicSite.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -39,3 +39,22 @@ public sealed class VerifyAuditCommandTests
         broken.ToString().Should().StartWith("journal broken at line 2: ");
     }
 }
+
+public sealed class VerifyAuditEndpointTests
+{
+    [Fact]
+    public async Task Verify_AnswersAdminsOnly_AndReportsAnIntactJournal()
+    {
+        await using var host = new WorkflowHost();
+        using var anonymous = host.CreateClient();
+        using var clerk = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        using var admin = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(clerk, "/api/auth/login", new { userName = "clerk", password = "Demo#2026" })).EnsureSuccessStatusCode();
+        (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(admin, "/api/auth/login", new { userName = "admin", password = "Demo#2026" })).EnsureSuccessStatusCode();
+
+        (await anonymous.GetAsync(new Uri("/api/audit/verify", UriKind.Relative))).StatusCode.Should().Be(System.Net.HttpStatusCode.Unauthorized);
+        (await clerk.GetAsync(new Uri("/api/audit/verify", UriKind.Relative))).StatusCode.Should().Be(System.Net.HttpStatusCode.Forbidden);
+        var verdict = JsonNode.Parse(await admin.GetStringAsync(new Uri("/api/audit/verify", UriKind.Relative)))!;
+        verdict["intact"]!.GetValue<bool>().Should().BeTrue();
+    }
+}
