@@ -19,7 +19,7 @@ dotnet build ZangZhiFa.Workflow.sln -c Release -nologo -v q
 
 log=$(mktemp)
 status=0
-dotnet test ZangZhiFa.Workflow.sln -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+dotnet test ZangZhiFa.Workflow.sln -c Release --no-build -nologo --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$log" || status=$?
 
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
