@@ -453,6 +453,4 @@ public sealed class WorkflowRunner(EngineServices services, ILogger<WorkflowRunn
 
     private static bool IsFinished(WorkflowInstance instance) =>
         instance.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled or WorkflowStatus.Faulted;
-
-    internal static JsonSerializerOptions PropertyJson { get; } = new(JsonSerializerDefaults.Web);
 }

@@ -1,28 +1,16 @@
+using ZangZhiFa.Workflow.Engine.Tests.Support;
 using ZangZhiFa.Workflow.Web.Cli;
 
 namespace ZangZhiFa.Workflow.Web.Tests.Cli;
 
 public sealed class ValidateCommandTests
 {
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ZangZhiFa.Workflow.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root not found");
-    }
-
     [Fact]
     public void Run_ExitsZero_WhenEveryShippedDefinitionIsValid()
     {
         var output = new StringWriter();
 
-        var exit = ValidateCommand.Run([Path.Combine(RepoRoot(), "workflows")], output);
+        var exit = ValidateCommand.Run([Path.Combine(RepoPaths.Root, "workflows")], output);
 
         exit.Should().Be(0, output.ToString());
         output.ToString().Should().MatchRegex(@"\d+ definition\(s\) valid");
@@ -32,7 +20,7 @@ public sealed class ValidateCommandTests
     public void Run_ExitsOneWithOneLinePerError_WhenAFileIsBroken()
     {
         var folder = Directory.CreateTempSubdirectory("zzf-cli-").FullName;
-        var demo = File.ReadAllText(Path.Combine(RepoRoot(), "workflows", "demo-supervision.json"));
+        var demo = File.ReadAllText(Path.Combine(RepoPaths.Root, "workflows", "demo-supervision.json"));
         File.WriteAllText(Path.Combine(folder, "broken.json"), demo
             .Replace("\"type\": \"Join\"", "\"type\": \"Merge\"", StringComparison.Ordinal)
             .Replace("\"templates/none\"", "x", StringComparison.Ordinal)
@@ -53,7 +41,7 @@ public sealed class ValidateCommandTests
     {
         var output = new StringWriter();
 
-        var exit = ValidateCommand.Run(["workflows"], output, Path.Combine(RepoRoot(), "src", "ZangZhiFa.Workflow.Web"));
+        var exit = ValidateCommand.Run(["workflows"], output, Path.Combine(RepoPaths.Root, "src", "ZangZhiFa.Workflow.Web"));
 
         exit.Should().Be(0, output.ToString());
     }

@@ -131,7 +131,7 @@ public sealed class DemoFlowTests : IAsyncLifetime
 
             foreach (var fired in firedAfterRestart)
             {
-                (await ResumeBookmarkJob.FireAsync(third.Services.GetRequiredService<IServiceScopeFactory>(), fired, NullLoggerFor.Instance, CancellationToken.None))
+                (await ResumeBookmarkJob.FireAsync(third.Services.GetRequiredService<IServiceScopeFactory>(), fired, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None))
                     .Should().BeFalse("a replayed firing of a used timer changes nothing");
             }
 
@@ -176,9 +176,4 @@ public sealed class DemoFlowTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Contain("\"status\":\"ok\"");
     }
-}
-
-internal static class NullLoggerFor
-{
-    public static Microsoft.Extensions.Logging.ILogger Instance { get; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 }

@@ -51,8 +51,8 @@ public sealed class TwoHostsTests
             foreach (var id in timers)
             {
                 var results = await Task.WhenAll(
-                    ResumeBookmarkJob.FireAsync(scopesA, id, NullLoggerFor.Instance, CancellationToken.None),
-                    ResumeBookmarkJob.FireAsync(scopesB, id, NullLoggerFor.Instance, CancellationToken.None));
+                    ResumeBookmarkJob.FireAsync(scopesA, id, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None),
+                    ResumeBookmarkJob.FireAsync(scopesB, id, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None));
                 results.Count(fired => fired).Should().BeLessThanOrEqualTo(1);
             }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Runtime;
 
@@ -19,6 +20,17 @@ public enum ComplainantReplyStatus
 /// <summary>The result of <see cref="ComplainantSignals.SendAsync"/>; <see cref="Errors"/> name the bad fields (Chinese).</summary>
 public sealed record ComplainantReply(ComplainantReplyStatus Status, Dictionary<string, string[]>? Errors = null)
 {
+    /// <summary>The API's answer: 204, 400 naming fields, 429, 404, or 409 when the flow is not waiting for this.</summary>
+    public Results<NoContent, ValidationProblem, NotFound<TrackComplaint.ProblemDetailsBody>, ProblemHttpResult> ToHttpResult(string invalidTitle, string notWaitingTitle) =>
+        Status switch
+        {
+            ComplainantReplyStatus.Accepted => TypedResults.NoContent(),
+            ComplainantReplyStatus.Invalid => TypedResults.ValidationProblem(Errors!, title: invalidTitle),
+            ComplainantReplyStatus.TooManyAttempts => TrackComplaint.TooManyAttempts(),
+            ComplainantReplyStatus.NotFound => TrackComplaint.NotFound(),
+            _ => TypedResults.Problem(title: notWaitingTitle, statusCode: StatusCodes.Status409Conflict),
+        };
+
     public static ComplainantReply Invalid(Dictionary<string, string[]> errors) => new(ComplainantReplyStatus.Invalid, errors);
 }
 

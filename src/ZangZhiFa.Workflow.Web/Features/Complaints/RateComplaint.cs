@@ -20,14 +20,7 @@ public static class RateComplaint
             string trackingNumber, string? queryCode, Request request, HttpContext http, Handler handler, CancellationToken cancellationToken) =>
         {
             var reply = await handler.HandleAsync(trackingNumber, queryCode, request, http, cancellationToken);
-            return reply.Status switch
-            {
-                ComplainantReplyStatus.Accepted => TypedResults.NoContent(),
-                ComplainantReplyStatus.Invalid => TypedResults.ValidationProblem(reply.Errors!, title: "评价内容有误"),
-                ComplainantReplyStatus.TooManyAttempts => TrackComplaint.TooManyAttempts(),
-                ComplainantReplyStatus.NotFound => TrackComplaint.NotFound(),
-                _ => TypedResults.Problem(title: "当前不在满意度评价阶段", statusCode: StatusCodes.Status409Conflict),
-            };
+            return reply.ToHttpResult("评价内容有误", "当前不在满意度评价阶段");
         }).DisableAntiforgery();
 
     /// <summary>Checks the rating and passes it to the flow; used by the API and the tracking page.</summary>

@@ -15,14 +15,7 @@ public static class SupplementComplaint
             string trackingNumber, string? queryCode, Request request, HttpContext http, Handler handler, CancellationToken cancellationToken) =>
         {
             var reply = await handler.HandleAsync(trackingNumber, queryCode, request, http, cancellationToken);
-            return reply.Status switch
-            {
-                ComplainantReplyStatus.Accepted => TypedResults.NoContent(),
-                ComplainantReplyStatus.Invalid => TypedResults.ValidationProblem(reply.Errors!, title: "补正内容有误"),
-                ComplainantReplyStatus.TooManyAttempts => TrackComplaint.TooManyAttempts(),
-                ComplainantReplyStatus.NotFound => TrackComplaint.NotFound(),
-                _ => TypedResults.Problem(title: "当前无需补正材料", statusCode: StatusCodes.Status409Conflict),
-            };
+            return reply.ToHttpResult("补正内容有误", "当前无需补正材料");
         }).DisableAntiforgery();
 
     /// <summary>Checks the supplement and passes it to the flow; used by the API and the tracking page.</summary>
