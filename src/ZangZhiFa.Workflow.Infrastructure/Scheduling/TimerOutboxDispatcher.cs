@@ -81,6 +81,14 @@ public sealed class TimerOutboxDispatcher(
                 var key = TriggerKeyFor(change.BookmarkId);
                 if (change.DueAt is { } due)
                 {
+                    // A trigger stored already more than a minute late counts as misfired and is left to Quartz's
+                    // misfire sweep, which may be a minute away; a timer that is due when it reaches us fires now.
+                    var now = time.GetUtcNow();
+                    if (due < now)
+                    {
+                        due = now;
+                    }
+
                     var trigger = TriggerBuilder.Create()
                         .WithIdentity(key)
                         .ForJob(ResumeBookmarkJob.Key)

@@ -90,6 +90,31 @@ public sealed class DemoFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dispatch_FiresTimerAtOnce_WhenItReachesTheSchedulerAlreadyOverdue()
+    {
+        // E.g. the outbox row of a commit made just before a long pause; Quartz would file it as misfired.
+        await using var host = new WorkflowHost();
+        using var client = host.CreateClient();
+        var probe = await FiringProbe.AttachAsync(host.Services);
+        var bookmarkId = Guid.NewGuid();
+        await host.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<WorkflowDbContext>();
+            db.TimerCommands.Add(new TimerCommand
+            {
+                ChangesJson = System.Text.Json.JsonSerializer.Serialize(new[] { new TimerChange(bookmarkId, host.Time.GetUtcNow().AddDays(-1)) }),
+                CreatedAt = host.Time.GetUtcNow(),
+            });
+            await db.SaveChangesAsync();
+        });
+
+        await host.Services.GetRequiredService<TimerOutboxDispatcher>().DispatchAsync(CancellationToken.None);
+
+        await probe.WaitForAsync(1);
+        probe.Fired.Should().Contain(bookmarkId);
+    }
+
+    [Fact]
     public async Task Restart_FiresTimersThatFellDueWhileDown_OnceAndNeverAgain()
     {
         var data = Directory.CreateTempSubdirectory("zzf-restart-").FullName;
