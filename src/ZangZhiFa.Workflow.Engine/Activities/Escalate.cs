@@ -7,7 +7,7 @@ namespace ZangZhiFa.Workflow.Engine.Activities;
 /// <summary>
 /// Escalates (督办) the open task(s) of a <see cref="HumanTask"/> one level up the org tree
 /// (乡镇→县→地市→自治区): re-routes them to the parent unit (or, in <c>notify</c> mode, leaves them and
-/// informs the parent), issues the 督办通知书 and mails the parent unit, and gives the task a new
+/// informs the parent), issues the 督办通知书 from the parent to the unit that let the limit pass, mails both, and gives the task a new
 /// deadline so a still-overdue task escalates again. At the top of the tree it records that and stops.
 /// </summary>
 public sealed class Escalate : Activity<Escalate.Properties>
@@ -81,21 +81,22 @@ public sealed class Escalate : Activity<Escalate.Properties>
                     ["fromUnit"] = unit!.Name,
                     ["toUnit"] = parent.Name,
                     ["toUnitCode"] = parent.Code,
+                    ["mode"] = properties.Mode,
                     ["newDueAt"] = task.DueAt?.ToOffset(context.Services.Calendar.UtcOffset).ToString("yyyy年M月d日"),
                 },
             };
-            if (!context.Variables.ContainsKey("supervisingUnitName"))
-            {
-                // The body that raises the matter is the one the notice comes from when the flow names no other.
-                model["supervisingUnitName"] = parent.Name;
-            }
 
+            // The body one level up issues the notice; the unit that let the limit pass is its addressee and must
+            // hear of it too — in notify mode it still holds the task.
             var notice = await context.IssueNoticeAsync(properties.Template, properties.Title, parent.Code, properties.DocumentPrefix, model);
             if (task.AssigneeRole is { } role)
             {
-                foreach (var address in await orgs.GetEmailsAsync(role, parent.Code, context.CancellationToken))
+                foreach (var unitCode in new[] { parent.Code, unit.Code })
                 {
-                    context.QueueMail(address, $"【{properties.Title}】{task.Title}", notice.Html, notice.Id);
+                    foreach (var address in await orgs.GetEmailsAsync(role, unitCode, context.CancellationToken))
+                    {
+                        context.QueueMail(address, $"【{properties.Title}】{task.Title}", notice.Html, notice.Id);
+                    }
                 }
             }
 

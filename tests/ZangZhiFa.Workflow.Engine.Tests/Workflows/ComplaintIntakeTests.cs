@@ -70,6 +70,10 @@ public sealed class ComplaintIntakeTests
 
     private IssuedNotice Notice(string title) => _engine.Store.Notices.Single(n => n.Title == title);
 
+    /// <summary>The 发文机关标志 the layout prints in red at the top of an official document.</summary>
+    private static string IssuerOf(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "<div class=\"issuer-mark\">(.*?)</div>").Groups[1].Value;
+
     private Task AcceptAsync() => _engine.CompleteAsync(_engine.OpenTask("acceptance"), "受理", actor: "clerk.chengguan");
 
     private Task FinishInvestigationAsync() =>
@@ -412,14 +416,16 @@ public sealed class ComplaintIntakeTests
         task.EscalationLevel.Should().Be(1);
         var first = _engine.Store.Notices.Single(n => n.Title == "督办通知书");
         first.DocumentNumber.Should().Be("藏司督〔2026〕1号");
-        first.Html.Should().Contain("城关区司法局承办的“受理审查：TS-2026-000001（野蛮执法）”事项，已超过规定办理时限仍未办结")
-            .And.Contain("拉萨市司法局").And.Contain("业务编号：TS-2026-000001").And.NotContain(Name);
-        _engine.Store.Mails.Should().Contain(m => m.To == "受理员@540100.test" && m.NoticeId == first.Id);
+        first.Html.Should().Contain("城关区司法局：").And.Contain("你单位承办的“受理审查：TS-2026-000001（野蛮执法）”事项，已超过规定办理时限仍未办结")
+            .And.Contain("自即日起，该事项由本机关提级办理").And.Contain("业务编号：TS-2026-000001").And.NotContain(Name);
+        IssuerOf(first.Html).Should().Be("拉萨市司法局", "the body one level up supervises, not the unit that let the limit pass");
+        _engine.Store.Mails.Where(m => m.NoticeId == first.Id).Select(m => m.To).Should().BeEquivalentTo(["受理员@540100.test", "受理员@540102.test"]);
 
         await _engine.AdvanceAsync(TimeSpan.FromDays(8));
         task.OrgUnitCode.Should().Be("540000", "still overdue after five more working days (ending Tuesday 17 March): 西藏自治区司法厅");
         var second = _engine.Store.Notices.Where(n => n.Title == "督办通知书").Last();
-        second.Html.Should().Contain("拉萨市司法局承办的").And.Contain("第2次督办").And.Contain("西藏自治区司法厅");
+        second.Html.Should().Contain("拉萨市司法局：").And.Contain("第2次督办");
+        IssuerOf(second.Html).Should().Be("西藏自治区司法厅");
 
         await _engine.AdvanceAsync(TimeSpan.FromDays(30));
         task.OrgUnitCode.Should().Be("540000");
@@ -498,7 +504,7 @@ public sealed class ComplaintIntakeTests
         await _engine.AdvanceAsync(TimeSpan.FromDays(31));
 
         _engine.OpenTask("review_case").OrgUnitCode.Should().Be("540000");
-        _engine.Store.Notices.Should().Contain(n => n.Title == "督办通知书" && n.Html.Contains("拉萨市司法局承办的“复查：TS-2026-000001（野蛮执法）”"));
+        _engine.Store.Notices.Should().Contain(n => n.Title == "督办通知书" && n.Html.Contains("拉萨市司法局：") && n.Html.Contains("你单位承办的“复查：TS-2026-000001（野蛮执法）”") && IssuerOf(n.Html) == "西藏自治区司法厅");
     }
 
     [Fact]

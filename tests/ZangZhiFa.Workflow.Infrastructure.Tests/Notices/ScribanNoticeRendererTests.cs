@@ -26,8 +26,8 @@ public sealed class ScribanNoticeRendererTests : IDisposable
     {
         {
             "notices/supervision-notice",
-            ["藏司督〔2026〕3号", "西藏自治区司法厅", "拉萨市司法局：", "拉萨市城关区司法局承办的“投诉举报受理审查（TS-2026-000123）”事项",
-             "第2次督办", "于2026年3月9日前办结", "抄送：拉萨市城关区司法局。", "业务编号：TS-2026-000123", "2026年3月2日"]
+            ["拉司督〔2026〕3号", "<div class=\"issuer-mark\">拉萨市司法局</div>", "拉萨市城关区司法局：", "你单位承办的“投诉举报受理审查（TS-2026-000123）”事项",
+             "第2次督办", "于2026年3月9日前办结", "向本机关反馈办理结果", "业务编号：TS-2026-000123", "2026年3月2日"]
         },
         {
             "notices/complaint-receipt",
@@ -409,9 +409,8 @@ public sealed class ScribanNoticeRendererTests : IDisposable
                 model["conclusion"] = "部分属实";
                 break;
             case "notices/supervision-notice":
-                model["supervisingUnitName"] = "西藏自治区司法厅";
                 model["notice"]!["title"] = "督办通知书";
-                model["notice"]!["documentNumber"] = "藏司督〔2026〕3号";
+                model["notice"]!["documentNumber"] = "拉司督〔2026〕3号";
                 model["escalation"] = new JsonObject
                 {
                     ["taskTitle"] = "投诉举报受理审查（TS-2026-000123）",
@@ -419,6 +418,7 @@ public sealed class ScribanNoticeRendererTests : IDisposable
                     ["fromUnit"] = "拉萨市城关区司法局",
                     ["toUnit"] = "拉萨市司法局",
                     ["toUnitCode"] = "540100",
+                    ["mode"] = "notify",
                     ["newDueAt"] = "2026年3月9日",
                 };
                 break;
