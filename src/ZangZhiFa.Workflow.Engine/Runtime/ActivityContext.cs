@@ -203,6 +203,6 @@ public sealed class ActivityContext
     }
 
     /// <summary>Starts a child instance in this unit of work and runs it until it waits or ends.</summary>
-    public Task<WorkflowInstance> StartChildAsync(string definitionId, JsonObject inputs) =>
-        _runner.StartChildAsync(_session, definitionId, inputs, CancellationToken);
+    public Task<WorkflowInstance> StartChildAsync(string definitionId, JsonObject inputs, string? correlationId = null) =>
+        _runner.StartChildAsync(_session, definitionId, inputs, correlationId, CancellationToken);
 }

@@ -127,11 +127,11 @@ public sealed class WorkflowRunner(EngineServices services, ILogger<WorkflowRunn
         Save(session);
     }
 
-    internal async Task<WorkflowInstance> StartChildAsync(RunSession parent, string definitionId, JsonObject inputs, CancellationToken cancellationToken)
+    internal async Task<WorkflowInstance> StartChildAsync(RunSession parent, string definitionId, JsonObject inputs, string? correlationId, CancellationToken cancellationToken)
     {
         var definition = Services.Definitions.FindLatest(definitionId)
             ?? throw new WorkflowNotFoundException($"未找到子流程定义 “{definitionId}”");
-        var child = CreateInstance(definition, inputs, parent.Instance.CorrelationId, parent.Instance.Id);
+        var child = CreateInstance(definition, inputs, string.IsNullOrEmpty(correlationId) ? parent.Instance.CorrelationId : correlationId, parent.Instance.Id);
         child.Actor = parent.Actor;
         await RunAsync(child, cancellationToken);
         return child.Instance;

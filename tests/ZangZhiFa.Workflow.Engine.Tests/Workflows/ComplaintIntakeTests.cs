@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ZangZhiFa.Workflow.Engine.Model;
@@ -18,7 +19,9 @@ public sealed class ComplaintIntakeTests
     private const string Name = "次仁卓玛";
     private static readonly string[] StaffNames = ["clerk.chengguan", "handler.chengguan", "lead.chengguan", "lead.lasa"];
 
-    private readonly EngineHarness _engine = new(File.ReadAllText(Path.Combine(RepoPaths.Workflows, "complaint-intake.json")));
+    private readonly EngineHarness _engine = new(
+        File.ReadAllText(Path.Combine(RepoPaths.Workflows, "accountability.json")),
+        File.ReadAllText(Path.Combine(RepoPaths.Workflows, "complaint-intake.json")));
 
     private static DateTimeOffset Beijing(int month, int day, int hour = 0) => new(2026, month, day, hour, 0, 0, TimeSpan.FromHours(8));
 
@@ -86,6 +89,7 @@ public sealed class ComplaintIntakeTests
             ["result"] = finding == "不属实" ? "不予支持" : "支持",
             ["handling"] = finding == "不属实" ? null : "责令被投诉单位整改，并对执法人员进行批评教育",
             ["officerFault"] = officerFault,
+            ["officerName"] = officerFault ? "巴桑" : null,
         }, "lead.chengguan");
 
     private async Task ReplyAsync(Guid id)
@@ -177,7 +181,7 @@ public sealed class ComplaintIntakeTests
             "已作出答复，送达答复意见书；请对办理结果作出评价",
             "评价：满意，已办结");
         TimelineShouldBePublicSafe(id);
-        Variables(id)["accountabilityRequested"]!.GetValue<bool>().Should().BeFalse();
+        _engine.Store.Instances.Should().ContainSingle("no accountability case without a fault");
         _engine.Store.Notices.Select(n => n.Title).Should().Equal("投诉举报受理回执", "投诉举报受理告知书", "投诉举报答复意见书");
         _engine.Store.Mails.Should().HaveCount(3).And.OnlyContain(m => m.To == Email, "no reminder was due: every step was done in time");
         ShouldBeClosed(id);
@@ -529,7 +533,7 @@ public sealed class ComplaintIntakeTests
     [InlineData("部分属实", true, true)]
     [InlineData("属实", false, false)]
     [InlineData("不属实", true, false)]
-    public async Task Decision_RecordsTheAccountabilityHook_OnlyWhenTheFindingHoldsAndTheOfficerWasAtFault(string finding, bool officerFault, bool expected)
+    public async Task Decision_OpensAnAccountabilityCase_OnlyWhenTheFindingHoldsAndTheOfficerWasAtFault(string finding, bool officerFault, bool expected)
     {
         var id = await StartAsync();
         await AcceptAsync();
@@ -537,7 +541,24 @@ public sealed class ComplaintIntakeTests
 
         await DecideAsync(finding, officerFault);
 
-        Variables(id)["accountabilityRequested"]!.GetValue<bool>().Should().Be(expected);
+        var child = _engine.Store.Instances.SingleOrDefault(i => i.DefinitionId == "accountability");
+        if (!expected)
+        {
+            child.Should().BeNull();
+        }
+        else
+        {
+            child!.CorrelationId.Should().Be("TS-2026-000001-WZ", "its own case number, so its record is not mixed with the complaint's");
+            child.ParentInstanceId.Should().Be(id);
+            var filing = _engine.OpenTasks(child.Id).Should().ContainSingle().Subject;
+            filing.ActivityId.Should().Be("file_case");
+            filing.Title.Should().Be("问责立案审查：TS-2026-000001-WZ（巴桑）");
+            (filing.AssigneeRole, filing.OrgUnitCode).Should().Be(("监督科长", "540102"));
+            var handedOver = JsonNode.Parse(child.VariablesJson)!.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            handedOver.Should().Contain("城关区城市管理综合行政执法局").And.Contain("执法人员未按规定出示证件")
+                .And.NotContain(Name, "the complainant's identity never reaches the accountability case").And.NotContain(Email);
+        }
+
         Notice("投诉举报答复意见书").Html.Should().Contain($"你反映的问题<strong>{finding}</strong>");
         Stage(id).Should().Be("已答复", "accountability does not hold up the reply");
     }

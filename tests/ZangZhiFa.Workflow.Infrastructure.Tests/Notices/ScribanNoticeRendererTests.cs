@@ -75,6 +75,32 @@ public sealed class ScribanNoticeRendererTests : IDisposable
             ["藏司告〔2026〕1号", "西藏自治区司法厅", "卓玛：", "你反映的“反映城管执法人员野蛮执法”一事", "部分属实", "三十日内", "2026年3月2日"]
         },
         {
+            "notices/accountability-statement",
+            ["拉司问〔2026〕12号", "<div class=\"issuer-mark\">拉萨市司法局</div>", "巴桑：", "办理投诉举报（登记编号：TS-2026-000123）中",
+             "未按规定出示执法证件", "目前掌握的事实：执法记录仪显示未出示证件。", "5个工作日内", "不因你的陈述申辩而加重处理", "抄送：城关区城市管理综合行政执法局。"]
+        },
+        {
+            "notices/accountability-exemption",
+            ["巴桑：", "<li>法律法规规章没有规定或者规定不明确，因理解偏差导致执法错误</li>", "<li>已依法履行程序、尽到审慎义务</li>",
+             "<strong>免予追究责任</strong>", "案件编号：WZ-2026-000007"]
+        },
+        {
+            "notices/accountability-decision",
+            ["巴桑：", "听取并核查了你的陈述申辩", "执法时未出示证件，亦未告知当事人权利", "鉴于你具有从轻、减轻情形",
+             "本机关决定对你予以<strong>诫勉谈话</strong>", "同时责成你所在单位城关区城市管理综合行政执法局纠正有关执法行为：规范亮证执法",
+             "自收到本决定书之日起30日内向本机关申请复核", "本决定不停止执行"]
+        },
+        {
+            "notices/accountability-rectification",
+            ["城关区城市管理综合行政执法局：", "以《问责决定书》（拉司问〔2026〕9号）对你单位执法人员巴桑作出诫勉谈话的决定", "规范亮证执法",
+             "10个工作日内完成整改"]
+        },
+        {
+            "notices/accountability-reconsideration",
+            ["<div class=\"issuer-mark\">西藏自治区司法厅</div>", "巴桑：", "《问责决定书》（拉司问〔2026〕9号）不服", "理由是：处理过重",
+             "<strong>变更原问责决定</strong>，变更为：批评教育", "本复核决定为最终决定"]
+        },
+        {
             "email/task-reminder",
             ["办理提醒：投诉举报受理审查（TS-2026-000123）", "德吉：", "拉萨市城关区司法局承办的任务《投诉举报受理审查（TS-2026-000123）》",
              "2026年3月5日 18:00", "href=\"https://zfjd.xizang.example/tasks/42\""]
@@ -483,6 +509,13 @@ public sealed class ScribanNoticeRendererTests : IDisposable
                     ["basis"] = "《信访工作条例》第三十五条",
                 });
                 break;
+            case "notices/accountability-statement":
+            case "notices/accountability-exemption":
+            case "notices/accountability-decision":
+            case "notices/accountability-rectification":
+            case "notices/accountability-reconsideration":
+                AccountabilityModel(model, templateId);
+                break;
             case "email/task-reminder":
                 model["task"] = new JsonObject
                 {
@@ -496,6 +529,45 @@ public sealed class ScribanNoticeRendererTests : IDisposable
         }
 
         return model;
+    }
+
+    private static void AccountabilityModel(JsonObject model, string templateId)
+    {
+        model["notice"]!["documentNumber"] = "拉司问〔2026〕12号";
+        model["caseFile"] = new JsonObject
+        {
+            ["caseNumber"] = "WZ-2026-000007",
+            ["origin"] = "complaint",
+            ["sourceCaseNumber"] = "TS-2026-000123",
+            ["summary"] = "执法人员未按规定出示执法证件",
+            ["facts"] = "执法记录仪显示未出示证件",
+        };
+        model["officer"] = new JsonObject { ["name"] = "巴桑", ["unitName"] = "城关区城市管理综合行政执法局", ["unitCode"] = "540102-cgzf" };
+        model["statement"] = new JsonObject { ["text"] = "当时情况紧急" };
+        model["statementDays"] = "5";
+        model["reconsiderDays"] = "30";
+        model["rectifyDays"] = "10";
+        model["investigate"] = Decision("调查完毕", new JsonObject { ["facts"] = "执法时未出示证件，亦未告知当事人权利。" });
+        model["determine"] = Decision("建议免责", new JsonObject { ["lawUnclear"] = true, ["diligentProcedure"] = true, ["newEvidence"] = false });
+        model["notify_decision"] = new JsonObject { ["documentNumber"] = "拉司问〔2026〕9号" };
+        model["originalDocumentNumber"] = "拉司问〔2026〕9号";
+        model["await_reconsideration"] = new JsonObject { ["reason"] = "处理过重" };
+        model["decision"] = templateId switch
+        {
+            "notices/accountability-exemption" => Decision("免责", new JsonObject { ["reasons"] = "经认定，其行为符合免责情形" }),
+            "notices/accountability-reconsideration" => new JsonObject
+            {
+                ["outcome"] = "变更",
+                ["unit"] = new JsonObject { ["name"] = "西藏自治区司法厅" },
+                ["fields"] = new JsonObject { ["reasons"] = "原决定处理偏重", ["changedTo"] = "批评教育" },
+            },
+            _ => Decision("从轻减轻", new JsonObject
+            {
+                ["form"] = "诫勉谈话",
+                ["reasons"] = "执法人员未按规定亮证执法",
+                ["rectification"] = "规范亮证执法",
+            }),
+        };
     }
 
     private static JsonObject Decision(string outcome, JsonObject fields) => new()
