@@ -12,7 +12,7 @@ public sealed class ActivityRegistry
     public static ActivityRegistry CreateDefault() => new(
     [
         new Start(), new End(), new HumanTask(), new Decision(), new SetVariables(), new SendNotice(),
-        new Timer(), new Escalate(), new ExtendDeadline(), new Fork(), new Join(), new StartSubflow(), new WaitSignal(),
+        new Timer(), new Escalate(), new ExtendDeadline(), new Fork(), new Join(), new StartSubflow(), new WaitSignal(), new RuleCheck(), new Invoke(),
     ]);
 
     public IReadOnlyCollection<IActivity> All => _byType.Values;

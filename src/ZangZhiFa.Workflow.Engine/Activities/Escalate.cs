@@ -62,6 +62,7 @@ public sealed class Escalate : Activity<Escalate.Properties>
             {
                 task.OrgUnitCode = parent.Code;
                 task.AssigneeUser = null;
+                task.Candidates = null; // the pool belonged to the old unit: the parent takes the task as a group task
             }
 
             if (properties.Rearm is { } rearm)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Definitions;
 using ZangZhiFa.Workflow.Engine.Model;
 using ZangZhiFa.Workflow.Engine.Runtime;
@@ -57,6 +58,24 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         if (properties.Assignee.User is not null)
         {
             validator.Expression("assignee.user", properties.Assignee.User);
+        }
+
+        if (properties.Assignee.Pool is not null)
+        {
+            validator.Expression("assignee.pool", properties.Assignee.Pool);
+            if (properties.Assignee.Role is null || properties.Assignee.User is not null || properties.Assignee.LevelsUp is not null)
+            {
+                validator.Error("assignee.pool", "协作审核池须配合角色使用，不能同时指定用户或 levelsUp (pool needs a role, and no user or levelsUp)");
+            }
+        }
+
+        if (properties.Assignee.Recuse is not null)
+        {
+            validator.Expression("assignee.recuse", properties.Assignee.Recuse);
+            if (properties.Assignee.Pool is null)
+            {
+                validator.Error("assignee.recuse", "回避须配合协作审核池 pool 使用 (recuse applies to a pool assignment)");
+            }
         }
 
         if (properties.Assignee.LevelsUp is { } up)
@@ -166,6 +185,13 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         }
 
         var user = properties.Assignee.User is { } userExpression ? AsText(context.Evaluate(userExpression)) : null;
+        string? candidates = null;
+        var routing = "";
+        if (properties.Assignee.Pool is { } poolExpression)
+        {
+            (orgUnit, candidates, routing) = await ResolvePoolAsync(context, properties.Assignee, orgUnit, poolExpression);
+        }
+
         var outcomes = OfferedOutcomes(context, properties);
         var bookmark = context.CreateBookmark(BookmarkKind.Task, taskId: taskId);
         DateTimeOffset? due = null;
@@ -227,6 +253,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             AssigneeRole = properties.Assignee.Role,
             OrgUnitCode = orgUnit,
             AssigneeUser = user,
+            Candidates = candidates,
             OutcomesJson = JsonSerializer.Serialize(outcomes, Json),
             FormJson = JsonSerializer.Serialize(properties.Form, Json),
             Status = WorkflowTaskStatus.Open,
@@ -235,7 +262,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             EscalationLevel = escalationLevel,
         };
         context.AddTask(task);
-        context.Summary = $"{task.Title} → {properties.Assignee.Role}@{orgUnit}{(user is null ? "" : " " + user)}{note}";
+        context.Summary = $"{task.Title} → {properties.Assignee.Role}@{orgUnit}{(user is null ? "" : " " + user)}{routing}{note}";
         return ActivityResult.Wait;
     }
 
@@ -250,6 +277,56 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         var scope = context.ScriptScope();
         return [.. properties.Outcomes.Where(o => !properties.OfferWhen.TryGetValue(o, out var condition) || context.Services.Scripts.EvaluateCondition(condition, scope))];
     }
+
+    /// <summary>
+    /// Who may take a pool task: the role's holders in the own unit if there are any after recusal, else those of the
+    /// pool unit and the units under it. With nobody left the task stays a group task of the pool unit, so the 司法局
+    /// sees it and can assign it; the journal says so either way.
+    /// </summary>
+    private static async Task<(string? Unit, string? Candidates, string Routing)> ResolvePoolAsync(ActivityContext context, Assignment assignee, string? ownUnit, string poolExpression)
+    {
+        var role = assignee.Role!;
+        var recused = assignee.Recuse is { } recuseExpression ? Codes(context.Evaluate(recuseExpression)) : [];
+        var orgs = context.Services.Orgs;
+        var withdrawn = new List<StaffMember>();
+        List<StaffMember> Eligible(IEnumerable<StaffMember> members)
+        {
+            var list = members.ToList();
+            withdrawn.AddRange(list.Where(m => recused.Contains(m.OrgUnitCode)));
+            return [.. list.Where(m => !recused.Contains(m.OrgUnitCode))];
+        }
+
+        var recusal = () => withdrawn.Count == 0 ? "" : $"（回避：{string.Join("、", withdrawn.Select(m => m.UserName).Distinct())}）";
+        if (!string.IsNullOrEmpty(ownUnit))
+        {
+            // Recusal is about the pool: a unit's own reviewers are the ones the law expects to review its cases.
+            var own = (await orgs.GetMembersAsync(role, ownUnit, withChildUnits: false, context.CancellationToken)).ToList();
+            if (own.Count > 0)
+            {
+                return (ownUnit, Join(own), $"；本单位审核：{string.Join("、", own.Select(m => m.UserName))}");
+            }
+        }
+
+        var poolUnit = AsText(context.Evaluate(poolExpression));
+        if (string.IsNullOrEmpty(poolUnit))
+        {
+            throw new InvalidOperationException($"节点 “{context.Activity.Id}” 的协作审核池单位为空 (pool expression gave no unit)");
+        }
+
+        var pool = Eligible(await orgs.GetMembersAsync(role, poolUnit, withChildUnits: true, context.CancellationToken));
+        return pool.Count > 0
+            ? (poolUnit, Join(pool), $"；协作审核池：{string.Join("、", pool.Select(m => m.UserName))}{recusal()}")
+            : (poolUnit, null, $"；协作审核池无可用审核人员，由 {poolUnit} 统筹指派{recusal()}");
+
+        static string Join(IEnumerable<StaffMember> members) => "," + string.Join(",", members.Select(m => m.UserName).Distinct()) + ",";
+    }
+
+    private static HashSet<string> Codes(JsonNode? node) => node switch
+    {
+        JsonArray array => [.. array.Select(AsText).OfType<string>()],
+        null => [],
+        _ => AsText(node) is { Length: > 0 } code ? [code] : [],
+    };
 
     /// <summary>The unit <paramref name="levels"/> levels above <paramref name="code"/>, or the top of the tree when it is nearer.</summary>
     private static async Task<string> UnitAboveAsync(ActivityContext context, string code, int levels)
@@ -471,5 +548,14 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
         /// <summary>Assign to the unit this many levels above <see cref="OrgUnit"/> (e.g. 1: 复查 by the 上一级机关); the top stays the top.</summary>
         public int? LevelsUp { get; set; }
+
+        /// <summary>
+        /// Expression giving a pool unit (法制审核协作): when nobody holds <see cref="Role"/> in <see cref="OrgUnit"/>
+        /// (or it is empty), the task goes to the holders of the role in the pool unit and the units directly under it.
+        /// </summary>
+        public string? Pool { get; set; }
+
+        /// <summary>Expression giving unit codes (one or a list) whose members are left out of the pool (回避).</summary>
+        public string? Recuse { get; set; }
     }
 }

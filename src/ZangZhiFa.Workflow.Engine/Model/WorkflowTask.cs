@@ -36,6 +36,12 @@ public sealed class WorkflowTask
     /// <summary>A single user the task is for, or who claimed it.</summary>
     public string? AssigneeUser { get; set; }
 
+    /// <summary>
+    /// A pool task (协作审核池): only these users may claim it, first come first served. Stored as
+    /// <c>,user1,user2,</c> so one <c>LIKE</c> finds a user's pool tasks; null for ordinary tasks.
+    /// </summary>
+    public string? Candidates { get; set; }
+
     /// <summary>Allowed outcomes as a JSON array of strings.</summary>
     public string OutcomesJson { get; set; } = "[]";
 

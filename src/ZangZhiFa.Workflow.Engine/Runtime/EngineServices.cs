@@ -13,7 +13,8 @@ public sealed record EngineServices(
     TimeProvider Time,
     IWorkingCalendar Calendar,
     INoticeRenderer Notices,
-    IOrgDirectory Orgs);
+    IOrgDirectory Orgs,
+    IReadOnlyDictionary<string, IWorkflowService>? DomainServices = null);
 
 /// <summary>Input that resumes a bookmark: who acts, and what they chose or sent.</summary>
 public sealed record ResumeInput(string Actor, string? Outcome = null, string? Comment = null, System.Text.Json.Nodes.JsonObject? Fields = null)

@@ -21,4 +21,18 @@ public sealed class EfOrgDirectory(WorkflowDbContext db) : IOrgDirectory
             .Select(u => u.Email!)
             .ToListAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<StaffMember>> GetMembersAsync(string role, string orgUnitCode, bool withChildUnits, CancellationToken cancellationToken)
+    {
+        var marker = "," + role + ",";
+        var units = await db.OrgUnits.AsNoTracking()
+            .Where(u => u.Code == orgUnitCode || (withChildUnits && u.ParentCode == orgUnitCode))
+            .Select(u => u.Code)
+            .ToListAsync(cancellationToken);
+        return await db.Users.AsNoTracking()
+            .Where(u => units.Contains(u.OrgUnitCode) && u.IsActive && ("," + u.Roles + ",").Contains(marker))
+            .OrderBy(u => u.UserName)
+            .Select(u => new StaffMember(u.UserName, u.OrgUnitCode))
+            .ToListAsync(cancellationToken);
+    }
 }

@@ -54,6 +54,7 @@ public static class ReferenceDataSeeder
                 Email = user.Email,
                 OrgUnitCode = user.OrgUnitCode,
                 Roles = string.Join(",", user.Roles),
+                LegalQualification = user.LegalQualification,
             };
             row.PasswordHash = hashPassword(row);
             db.Users.Add(row);
@@ -66,5 +67,5 @@ public static class ReferenceDataSeeder
 
     private sealed record UserFile(List<SeedUser> Users);
 
-    private sealed record SeedUser(string UserName, string DisplayName, string OrgUnitCode, List<string> Roles, string? Email);
+    private sealed record SeedUser(string UserName, string DisplayName, string OrgUnitCode, List<string> Roles, string? Email, bool LegalQualification = false);
 }

@@ -82,12 +82,15 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.AssigneeRole).HasMaxLength(50);
             e.Property(x => x.OrgUnitCode).HasMaxLength(50);
             e.Property(x => x.AssigneeUser).HasMaxLength(100);
+            e.Property(x => x.Candidates).HasMaxLength(4000);
             e.Property(x => x.Revision).IsConcurrencyToken();
             e.HasIndex(x => new { x.InstanceId, x.Status });
             // Inbox: unclaimed tasks by role, in due order (the unit filter is checked on the index entries),
             // and a user's own tasks in due order.
             e.HasIndex(x => new { x.Status, x.AssigneeRole, x.DueAt, x.OrgUnitCode }).HasDatabaseName("IX_tasks_inbox_group");
             e.HasIndex(x => new { x.AssigneeUser, x.Status, x.DueAt }).HasDatabaseName("IX_tasks_inbox_mine");
+            // Pool tasks are few: a partial index keeps finding a user's among them off the main table.
+            e.HasIndex(x => new { x.Status, x.DueAt }).HasDatabaseName("IX_tasks_inbox_pool").HasFilter("\"Candidates\" IS NOT NULL");
         });
 
         modelBuilder.Entity<JournalEntry>(e =>

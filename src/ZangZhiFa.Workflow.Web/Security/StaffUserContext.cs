@@ -13,6 +13,7 @@ public static class StaffRoles
     public const string SupervisionLead = "监督科长";
     public const string InvitedSupervisor = "特邀监督员";
     public const string Admin = "管理员";
+    public const string UnitHead = "机关负责人"; // head of an enforcement unit: 集体讨论 of major decisions
 }
 
 /// <summary>

@@ -224,4 +224,41 @@ public sealed class WorkflowValidatorTests
             JsonNode.DeepEquals(JsonNode.Parse(first), JsonNode.Parse(File.ReadAllText(file))).Should().BeTrue($"{Path.GetFileName(file)}: export keeps every value of the shipped file");
         }
     }
+
+    [Fact]
+    public void Validate_RejectsAPoolWithoutARole_AndRecusalWithoutAPool()
+    {
+        var errors = Validate(f =>
+        {
+            var assignee = Activity(f, "review")["properties"]!["assignee"]!.AsObject();
+            assignee.Remove("role");
+            assignee["user"] = "'zhaxi'";
+            assignee["pool"] = "unit";
+        }).Select(e => e.ToString()).ToList();
+        var recusal = Validate(f => Activity(f, "review")["properties"]!["assignee"]!["recuse"] = "unit").Select(e => e.ToString());
+
+        errors.Should().Contain("sample.json: activity 'review' property 'assignee.pool': 协作审核池须配合角色使用，不能同时指定用户或 levelsUp (pool needs a role, and no user or levelsUp)");
+        recusal.Should().ContainSingle().Which.Should().Be("sample.json: activity 'review' property 'assignee.recuse': 回避须配合协作审核池 pool 使用 (recuse applies to a pool assignment)");
+    }
+
+    [Fact]
+    public void Validate_NamesTheRule_WhenARuleCheckHasADuplicateIdOrABadCondition()
+    {
+        var errors = Validate(f =>
+        {
+            f["activities"]!.AsArray().Insert(1, JsonNode.Parse("""
+                { "id": "catalogue", "type": "RuleCheck", "properties": { "rules": [
+                  { "id": "fine", "label": "罚款", "when": "unit == '1'" },
+                  { "id": "fine", "label": "吊销", "when": "unit ==" } ] } }
+                """));
+            var connections = f["connections"]!.AsArray();
+            connections[0]!["to"] = "catalogue";
+            connections.Add(JsonNode.Parse("""{ "from": "catalogue", "outcome": "matched", "to": "review" }"""));
+            connections.Add(JsonNode.Parse("""{ "from": "catalogue", "outcome": "none", "to": "end" }"""));
+        }).Select(e => e.ToString()).ToList();
+
+        errors.Should().HaveCount(2);
+        errors.Should().Contain("sample.json: activity 'catalogue' property 'rules[1].id': 规则编号 “fine” 重复 (duplicate rule id)");
+        errors.Should().Contain(e => e.StartsWith("sample.json: activity 'catalogue' property 'rules[1].when':", StringComparison.Ordinal));
+    }
 }

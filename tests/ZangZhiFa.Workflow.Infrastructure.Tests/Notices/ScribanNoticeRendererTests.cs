@@ -101,6 +101,13 @@ public sealed class ScribanNoticeRendererTests : IDisposable
              "<strong>变更原问责决定</strong>，变更为：批评教育", "本复核决定为最终决定"]
         },
         {
+            "notices/legal-review-opinion",
+            ["<div class=\"issuer-mark\">城关区司法局</div>", "城关区城市管理综合行政执法局：", "（城管罚〔2026〕15号）“某建材公司占道堆放案”",
+             "（属于对单位处以10万元以上罚款情形）", "<tr><th>当事人</th><td>拉萨某建材有限公司</td></tr>", "<tr><th>执法程序</th><td>不符合</td></tr>",
+             "<tr><th>证据</th><td>符合</td></tr>", "未发现涉嫌犯罪需移送的情形", "审核意见为：<strong>建议修改后提交</strong>。未告知当事人听证权利。",
+             "修改后重新报送法制审核", "审核人员：fzsh.chengguan", "送审编号：FS-2026-000001"]
+        },
+        {
             "email/task-reminder",
             ["办理提醒：投诉举报受理审查（TS-2026-000123）", "德吉：", "拉萨市城关区司法局承办的任务《投诉举报受理审查（TS-2026-000123）》",
              "2026年3月5日 18:00", "href=\"https://zfjd.xizang.example/tasks/42\""]
@@ -515,6 +522,29 @@ public sealed class ScribanNoticeRendererTests : IDisposable
             case "notices/accountability-rectification":
             case "notices/accountability-reconsideration":
                 AccountabilityModel(model, templateId);
+                break;
+            case "notices/legal-review-opinion":
+                model["instance"]!["correlationId"] = "FS-2026-000001";
+                model["submittingUnitName"] = "城关区城市管理综合行政执法局";
+                model["catalogue"] = new JsonObject { ["labels"] = "对单位处以10万元以上罚款" };
+                model["proposal"] = new JsonObject
+                {
+                    ["caseName"] = "某建材公司占道堆放案",
+                    ["caseNumber"] = "城管罚〔2026〕15号",
+                    ["partyName"] = "拉萨某建材有限公司",
+                    ["proposedDecision"] = "罚款20万元",
+                    ["basis"] = "《城市市容和环境卫生管理条例》第三十六条",
+                    ["facts"] = "长期占道堆放建材",
+                };
+                var review = Decision("建议修改后提交", new JsonObject
+                {
+                    ["subject"] = "符合", ["authority"] = "符合", ["procedure"] = "不符合", ["facts"] = "符合", ["evidence"] = "符合",
+                    ["lawApplied"] = "符合", ["discretion"] = "符合", ["documents"] = "符合", ["transfer"] = "否",
+                    ["opinion"] = "未告知当事人听证权利。",
+                });
+                review["by"] = "fzsh.chengguan";
+                review["unit"] = new JsonObject { ["code"] = "540102", ["name"] = "城关区司法局" };
+                model["decision"] = review;
                 break;
             case "email/task-reminder":
                 model["task"] = new JsonObject

@@ -315,6 +315,10 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.Property<Guid>("BookmarkId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Candidates")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Comment")
                         .HasColumnType("TEXT");
 
@@ -379,6 +383,10 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("InstanceId", "Status");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("IX_tasks_inbox_pool")
+                        .HasFilter("\"Candidates\" IS NOT NULL");
 
                     b.HasIndex("AssigneeUser", "Status", "DueAt")
                         .HasDatabaseName("IX_tasks_inbox_mine");

@@ -15,13 +15,13 @@ public static class TaskQueries
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Tasks assigned to the user, or unclaimed tasks for one of the user's roles in the user's unit or a unit
-    /// below it. Any status: callers narrow to open tasks where that is what they list.
+    /// Tasks assigned to the user, unclaimed tasks for one of the user's roles in the user's unit or a unit
+    /// below it, and pool tasks naming the user. Any status: callers narrow to open tasks where that is what they list.
     /// </summary>
     public static async Task<IQueryable<WorkflowTask>> VisibleAsync(WorkflowDbContext db, StaffUserContext user, CancellationToken cancellationToken)
     {
         var (mine, group) = Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
-        return mine.Concat(group);
+        return mine.Concat(group).Concat(Pool(db, user.UserName));
     }
 
     /// <summary>
@@ -34,7 +34,17 @@ public static class TaskQueries
         var roleList = roles.ToList();
         var unitList = scope.ToList();
         return (db.Tasks.Where(t => t.AssigneeUser == me),
-                db.Tasks.Where(t => t.AssigneeUser == null && roleList.Contains(t.AssigneeRole!) && unitList.Contains(t.OrgUnitCode!)));
+                db.Tasks.Where(t => t.AssigneeUser == null && t.Candidates == null && roleList.Contains(t.AssigneeRole!) && unitList.Contains(t.OrgUnitCode!)));
+    }
+
+    /// <summary>
+    /// Unclaimed pool tasks (法制审核协作) naming the user as a candidate. They are open to those people only, wherever
+    /// the pool sits in the tree and whatever the unit scope says; recused people are not on the list.
+    /// </summary>
+    public static IQueryable<WorkflowTask> Pool(WorkflowDbContext db, string me)
+    {
+        var marker = "," + me + ",";
+        return db.Tasks.Where(t => t.AssigneeUser == null && t.Candidates != null && t.Candidates.Contains(marker));
     }
 
     /// <summary>

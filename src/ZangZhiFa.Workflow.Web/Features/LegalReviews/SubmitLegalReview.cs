@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Engine.Abstractions;
+using ZangZhiFa.Workflow.Engine.Runtime;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Security;
+
+namespace ZangZhiFa.Workflow.Web.Features.LegalReviews;
+
+/// <summary>
+/// 重大执法决定法制审核: an enforcement unit's 承办人 submits a proposed decision. The flow's catalogue decides whether
+/// review is mandatory and routes it to the unit's own reviewers or to the pool (法制审核协作) of the 司法局 the unit
+/// belongs to. The case number is <c>FS-&lt;year&gt;-&lt;n&gt;</c>.
+/// </summary>
+public static class SubmitLegalReview
+{
+    public const string FlowId = "legal-review";
+
+    public static readonly IReadOnlyList<string> PartyTypes = ["个人", "单位"];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The proposed decision (拟作出的执法决定); JSON names are camelCase.</summary>
+    public sealed record Request
+    {
+        public string? CaseName { get; init; }
+
+        public string? CaseNumber { get; init; }
+
+        public string? PartyName { get; init; }
+
+        public string? PartyType { get; init; }
+
+        public string? Facts { get; init; }
+
+        public string? Evidence { get; init; }
+
+        public string? ProposedDecision { get; init; }
+
+        public decimal? FineAmount { get; init; }
+
+        public decimal? ConfiscationAmount { get; init; }
+
+        public bool OrdersStop { get; init; }
+
+        public bool RevokesLicence { get; init; }
+
+        public bool HearingHeld { get; init; }
+
+        public bool OutsideBenchmark { get; init; }
+
+        public bool Complex { get; init; }
+
+        public string? Basis { get; init; }
+
+        public string? Benchmark { get; init; }
+    }
+
+    public sealed record Response(string CaseNumber, string Stage, bool ReviewRequired);
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/legal-reviews", async Task<Results<Created<Response>, ValidationProblem, ForbidHttpResult>> (HttpRequest http, Handler handler, CancellationToken cancellationToken) =>
+        {
+            Request? request;
+            try
+            {
+                request = await JsonSerializer.DeserializeAsync<Request>(http.Body, Json, cancellationToken);
+            }
+            catch (JsonException ex)
+            {
+                var field = ex.Path is { Length: > 2 } path ? path[2..] : "$";
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [field == "$" ? "请求内容不是有效的 JSON" : "格式不正确"] }, title: "提交内容格式错误");
+            }
+
+            if (request is null)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["请求内容为空"] }, title: "提交内容格式错误");
+            }
+
+            return await handler.HandleAsync(request, cancellationToken);
+        }).RequireAuthorization().DisableAntiforgery();
+
+    public static Dictionary<string, string[]> Validate(Request r)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Text(string field, string? value, string label, int max, bool required)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                if (required)
+                {
+                    errors[field] = [$"请填写{label}"];
+                }
+            }
+            else if (value.Length > max)
+            {
+                errors[field] = [$"{label}不能超过 {max} 字"];
+            }
+        }
+
+        Text("caseName", r.CaseName, "案件名称", 200, required: true);
+        Text("caseNumber", r.CaseNumber, "案件编号", 100, required: false);
+        Text("partyName", r.PartyName, "当事人", 200, required: true);
+        Text("facts", r.Facts, "违法事实", 5000, required: true);
+        Text("evidence", r.Evidence, "证据目录", 3000, required: false);
+        Text("proposedDecision", r.ProposedDecision, "拟作出的决定", 2000, required: true);
+        Text("basis", r.Basis, "法律依据", 2000, required: true);
+        Text("benchmark", r.Benchmark, "适用的裁量基准", 2000, required: false);
+        if (r.PartyType is null || !PartyTypes.Contains(r.PartyType))
+        {
+            errors["partyType"] = ["当事人类型须为“个人”或“单位”"];
+        }
+
+        if (r.FineAmount is < 0)
+        {
+            errors["fineAmount"] = ["罚款数额不能为负数"];
+        }
+
+        if (r.ConfiscationAmount is < 0)
+        {
+            errors["confiscationAmount"] = ["没收数额不能为负数"];
+        }
+
+        return errors;
+    }
+
+    /// <summary>Starts the review flow for the signed-in 承办人's enforcement unit, in one commit.</summary>
+    public sealed class Handler(WorkflowDbContext db, EfWorkflowStore store, WorkflowRunner runner, StaffUserContext user, IWorkingCalendar calendar, TimeProvider time)
+    {
+        public async Task<Results<Created<Response>, ValidationProblem, ForbidHttpResult>> HandleAsync(Request request, CancellationToken cancellationToken)
+        {
+            var unit = await db.OrgUnits.AsNoTracking().FirstAsync(u => u.Code == user.OrgUnitCode, cancellationToken);
+            if (unit.Kind != "enforcement" || !user.Roles.Contains(StaffRoles.Handler))
+            {
+                // Only an enforcement unit makes enforcement decisions; the 司法局 reviews them.
+                return TypedResults.Forbid();
+            }
+
+            var errors = Validate(request);
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(errors, title: "送审内容有误，请按提示修改");
+            }
+
+            var email = await db.Users.AsNoTracking().Where(u => u.UserName == user.UserName).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            var year = now.ToOffset(calendar.UtcOffset).Year;
+            var sequence = await store.NextSequenceValueAsync($"legal-review:{year}", cancellationToken);
+            var caseNumber = string.Create(CultureInfo.InvariantCulture, $"FS-{year}-{sequence:000000}");
+            var inputs = new JsonObject
+            {
+                ["proposal"] = JsonSerializer.SerializeToNode(request with
+                {
+                    CaseName = request.CaseName!.Trim(),
+                    PartyName = request.PartyName!.Trim(),
+                }, Json),
+                ["submittingUnitCode"] = unit.Code,
+                ["submittingUnitName"] = unit.Name,
+                ["submitterEmail"] = email ?? "",
+                // 法制审核协作 is led by the 司法行政部门 the unit belongs to (seed task 15).
+                ["poolUnitCode"] = unit.ParentCode ?? unit.Code,
+            };
+            var instance = await runner.StartAsync(FlowId, inputs, new StartOptions(caseNumber, user.UserName), cancellationToken);
+            await store.SaveChangesAsync(cancellationToken);
+            var variables = JsonNode.Parse(instance.VariablesJson)!;
+            var required = variables["catalogue"]?["matched"] is JsonArray { Count: > 0 };
+            return TypedResults.Created($"/cases/{caseNumber}", new Response(caseNumber, variables["stage"]?.GetValue<string>() ?? "", required));
+        }
+    }
+}

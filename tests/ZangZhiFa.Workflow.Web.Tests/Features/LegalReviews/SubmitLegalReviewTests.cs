@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+using ZangZhiFa.Workflow.Web.Tests.Support;
+
+namespace ZangZhiFa.Workflow.Web.Tests.Features.LegalReviews;
+
+/// <summary>
+/// POST /api/legal-reviews over HTTP with the demo accounts: who may submit, what a bad submission hears, and who
+/// sees the review task — the unit's own reviewer, or the 城关区 pool first come first served.
+/// </summary>
+public sealed class SubmitLegalReviewTests : IAsyncLifetime
+{
+    private readonly WorkflowHost _host = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<HttpClient> SignedInAsync(string userName)
+    {
+        var client = _host.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        (await client.PostAsJsonAsync("/api/auth/login", new { userName, password = "Demo#2026" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        return client;
+    }
+
+    private static object Proposal(decimal fine = 150000, string partyType = "单位") => new
+    {
+        caseName = "某餐饮公司违规排放油烟案",
+        caseNumber = "城管罚〔2026〕21号",
+        partyName = "拉萨某餐饮管理有限公司",
+        partyType,
+        facts = "当事人未安装油烟净化设施，经责令限期改正逾期未改正",
+        evidence = "现场检查笔录、检测报告",
+        proposedDecision = $"罚款{fine}元",
+        fineAmount = fine,
+        basis = "《中华人民共和国大气污染防治法》第一百一十八条",
+    };
+
+    private static async Task<List<string>> TaskTitlesAsync(HttpClient client) =>
+        [.. (await client.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray().Select(t => t!["title"]!.GetValue<string>())];
+
+    [Fact]
+    public async Task Submit_OpensAPoolTaskForTheCountyReviewers_WhenTheUnitHasNoReviewerOfItsOwn()
+    {
+        using var officer = await SignedInAsync("officer.cgzf");
+
+        var response = await officer.PostAsJsonAsync("/api/legal-reviews", Proposal());
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        body["caseNumber"]!.GetValue<string>().Should().Be("FS-2026-000001");
+        (body["stage"]!.GetValue<string>(), body["reviewRequired"]!.GetValue<bool>()).Should().Be(("待审核", true));
+
+        const string title = "法制审核：某餐饮公司违规排放油烟案（FS-2026-000001）";
+        using var county = await SignedInAsync("reviewer.chengguan");
+        using var market = await SignedInAsync("reviewer.scjg");
+        using var region = await SignedInAsync("reviewer");
+        (await TaskTitlesAsync(county)).Should().Contain(title);
+        (await TaskTitlesAsync(market)).Should().Contain(title, "the pool draws on reviewers of the units under the 司法局");
+        (await TaskTitlesAsync(region)).Should().NotContain(title, "a pool task is open to its candidates only, not to everyone above");
+    }
+
+    [Fact]
+    public async Task Claim_TakesThePoolTaskAwayFromTheOtherCandidates()
+    {
+        using var officer = await SignedInAsync("officer.cgzf");
+        (await officer.PostAsJsonAsync("/api/legal-reviews", Proposal())).StatusCode.Should().Be(HttpStatusCode.Created);
+        using var county = await SignedInAsync("reviewer.chengguan");
+        using var market = await SignedInAsync("reviewer.scjg");
+        var task = (await county.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray().Single()!;
+        var id = task["id"]!.GetValue<Guid>();
+
+        (await county.PostAsync(new Uri($"/api/tasks/{id}/claim", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        (await TaskTitlesAsync(market)).Should().BeEmpty();
+        var late = await market.PostAsJsonAsync($"/api/tasks/{id}/complete", new { outcome = "退回补充材料", fields = new { missing = "检测报告原件" } });
+        late.StatusCode.Should().Be(HttpStatusCode.NotFound, "first come first served: the claim decided it");
+    }
+
+    [Fact]
+    public async Task Submit_StaysWithTheUnitsOwnReviewer_WhenItHasOne()
+    {
+        using var officer = await SignedInAsync("officer.scjg");
+
+        (await officer.PostAsJsonAsync("/api/legal-reviews", Proposal())).StatusCode.Should().Be(HttpStatusCode.Created);
+
+        using var own = await SignedInAsync("reviewer.scjg");
+        using var county = await SignedInAsync("reviewer.chengguan");
+        (await TaskTitlesAsync(own)).Should().ContainSingle();
+        (await TaskTitlesAsync(county)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Submit_GoesStraightToTheDecision_WhenTheCatalogueDoesNotApply()
+    {
+        using var officer = await SignedInAsync("officer.cgzf");
+
+        var response = await officer.PostAsJsonAsync("/api/legal-reviews", Proposal(fine: 2000));
+
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        (body["stage"]!.GetValue<string>(), body["reviewRequired"]!.GetValue<bool>()).Should().Be(("无需法制审核", false));
+        (await TaskTitlesAsync(officer)).Should().Equal("作出执法决定：某餐饮公司违规排放油烟案（FS-2026-000001）");
+    }
+
+    [Fact]
+    public async Task Submit_Returns400NamingEachField_WhenTheProposalIsIncomplete()
+    {
+        using var officer = await SignedInAsync("officer.cgzf");
+
+        var response = await officer.PostAsJsonAsync("/api/legal-reviews", new { caseName = "", partyType = "公司", fineAmount = -1 });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var errors = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
+        errors.Select(e => e.Key).Should().BeEquivalentTo(["caseName", "partyName", "partyType", "facts", "proposedDecision", "basis", "fineAmount"]);
+        errors["partyType"]![0]!.GetValue<string>().Should().Be("当事人类型须为“个人”或“单位”");
+        (await TaskTitlesAsync(officer)).Should().BeEmpty("nothing was started");
+    }
+
+    [Theory]
+    [InlineData("clerk.chengguan")]
+    [InlineData("reviewer.chengguan")]
+    public async Task Submit_Returns403_WhenTheUserIsNotAnEnforcementUnitsHandler(string userName)
+    {
+        using var client = await SignedInAsync(userName);
+
+        (await client.PostAsJsonAsync("/api/legal-reviews", Proposal())).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Submit_Returns401_WhenNotSignedIn()
+    {
+        using var client = _host.CreateClient();
+
+        (await client.PostAsJsonAsync("/api/legal-reviews", Proposal())).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+}
