@@ -16,6 +16,7 @@ using ZangZhiFa.Workflow.Infrastructure.Notices;
 using ZangZhiFa.Workflow.Infrastructure.Organization;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Infrastructure.Scheduling;
+using ZangZhiFa.Workflow.Infrastructure.Supervisors;
 
 namespace ZangZhiFa.Workflow.Infrastructure;
 
@@ -57,7 +58,10 @@ public static class DependencyInjection
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IWorkingCalendar>(),
             sp.GetRequiredService<INoticeRenderer>(),
-            sp.GetRequiredService<IOrgDirectory>()));
+            sp.GetRequiredService<IOrgDirectory>(),
+            sp.GetServices<IWorkflowService>().ToDictionary(s => s.Name, StringComparer.Ordinal)));
+        services.AddSingleton(new SupervisorRandom(Random.Shared));
+        services.AddScoped<IWorkflowService, PickSupervisorService>();
         services.AddScoped<WorkflowRunner>();
 
         services.AddQuartz(quartz =>
@@ -90,6 +94,7 @@ public static class DependencyInjection
         if (configuration.GetValue<bool>("Demo:Seed"))
         {
             await ReferenceDataSeeder.SeedDemoUsersAsync(db, paths.Seed, demoPasswordHash, cancellationToken);
+            await SupervisorSeeder.SeedAsync(db, paths.Seed, cancellationToken);
             logger.LogInformation("Demo accounts seeded");
         }
 

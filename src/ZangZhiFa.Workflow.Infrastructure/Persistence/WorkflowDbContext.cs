@@ -32,6 +32,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<StaffUser> Users => Set<StaffUser>();
 
+    public DbSet<Supervisors.InvitedSupervisor> Supervisors => Set<Supervisors.InvitedSupervisor>();
+
     public DbSet<Complaint> Complaints => Set<Complaint>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -91,6 +93,22 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.AssigneeUser, x.Status, x.DueAt }).HasDatabaseName("IX_tasks_inbox_mine");
             // Pool tasks are few: a partial index keeps finding a user's among them off the main table.
             e.HasIndex(x => new { x.Status, x.DueAt }).HasDatabaseName("IX_tasks_inbox_pool").HasFilter("\"Candidates\" IS NOT NULL");
+        });
+
+        modelBuilder.Entity<Supervisors.InvitedSupervisor>(e =>
+        {
+            e.ToTable("invited_supervisors");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.UserName).HasMaxLength(100);
+            e.HasIndex(x => x.UserName).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Category).HasMaxLength(20);
+            e.Property(x => x.RegionCode).HasMaxLength(50);
+            e.HasIndex(x => x.RegionCode);
+            e.Property(x => x.WorkUnitCode).HasMaxLength(50);
+            e.Property(x => x.DeclaredRelations).HasMaxLength(1000);
+            e.Property(x => x.Education).HasMaxLength(20);
+            e.Ignore(x => x.RelationList);
         });
 
         modelBuilder.Entity<JournalEntry>(e =>
