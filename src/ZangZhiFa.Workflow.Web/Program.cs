@@ -15,6 +15,7 @@ using ZangZhiFa.Workflow.Web.Features.Complaints;
 using ZangZhiFa.Workflow.Web.Features.Accountability;
 using ZangZhiFa.Workflow.Web.Features.LegalReviews;
 using ZangZhiFa.Workflow.Web.Features.OrgUnits;
+using ZangZhiFa.Workflow.Web.Features.SupervisionDocuments;
 using ZangZhiFa.Workflow.Web.Localization;
 
 if (args is ["validate", ..])
@@ -62,6 +63,7 @@ builder.Services.AddScoped<RateComplaint.Handler>();
 builder.Services.AddScoped<SupplementComplaint.Handler>();
 builder.Services.AddScoped<SubmitLegalReview.Handler>();
 builder.Services.AddScoped<OpenAccountabilityCase.Handler>();
+builder.Services.AddScoped<IssueSupervisionDocument.Handler>();
 builder.Services.AddPublicSite();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
@@ -99,6 +101,7 @@ ClaimTask.Map(app);
 CompleteTask.Map(app);
 SubmitLegalReview.Map(app);
 OpenAccountabilityCase.Map(app);
+IssueSupervisionDocument.Map(app);
 ZangZhiFa.Workflow.Web.Features.Audit.VerifyAudit.Map(app);
 PublicSite.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -108,6 +108,17 @@ public sealed class ScribanNoticeRendererTests : IDisposable
              "修改后重新报送法制审核", "审核人员：fzsh.chengguan", "送审编号：FS-2026-000001"]
         },
         {
+            "notices/supervision-document",
+            ["<div class=\"issuer-mark\">城关区司法局</div>", "城关区城市管理综合行政执法局：", "在“八廓街占道经营整治”中存在下列问题", "一律没收物品",
+             "根据《行政执法监督条例》第二十四条，本机关决定责令你单位纠正", "退还违法扣押的物品", "10个工作日内纠正", "5个工作日内向本机关书面提出",
+             "异议期间，本决定不停止执行", "监督编号：JD-2026-000001"]
+        },
+        {
+            "notices/supervision-objection-reply",
+            ["城关区城市管理综合行政执法局：", "《行政执法监督决定书》（藏司监〔2026〕1号）提出异议", "理由是：扣押物品系依法实施",
+             "<strong>变更原监督决定</strong>，变更为：仅退还鲜活商品", "按照变更后的决定继续纠正"]
+        },
+        {
             "email/task-reminder",
             ["办理提醒：投诉举报受理审查（TS-2026-000123）", "德吉：", "拉萨市城关区司法局承办的任务《投诉举报受理审查（TS-2026-000123）》",
              "2026年3月5日 18:00", "href=\"https://zfjd.xizang.example/tasks/42\""]
@@ -545,6 +556,25 @@ public sealed class ScribanNoticeRendererTests : IDisposable
                 review["by"] = "fzsh.chengguan";
                 review["unit"] = new JsonObject { ["code"] = "540102", ["name"] = "城关区司法局" };
                 model["decision"] = review;
+                break;
+            case "notices/supervision-document":
+            case "notices/supervision-objection-reply":
+                model["instance"]!["correlationId"] = "JD-2026-000001";
+                model["unitName"] = "城关区城市管理综合行政执法局";
+                model["supervisingUnitName"] = "城关区司法局";
+                model["correctDays"] = "10";
+                model["objectionDays"] = "5";
+                model["document"] = new JsonObject
+                {
+                    ["type"] = "决定书",
+                    ["subject"] = "八廓街占道经营整治",
+                    ["findings"] = "执法人员对摊主一律没收物品",
+                    ["requirement"] = "退还违法扣押的物品",
+                    ["basis"] = "《行政执法监督条例》第二十四条",
+                };
+                model["issue_decision"] = new JsonObject { ["documentNumber"] = "藏司监〔2026〕1号" };
+                model["await_objection"] = new JsonObject { ["reason"] = "扣押物品系依法实施" };
+                model["decision"] = Decision("变更", new JsonObject { ["reasons"] = "部分物品属鲜活商品", ["changedTo"] = "仅退还鲜活商品" });
                 break;
             case "email/task-reminder":
                 model["task"] = new JsonObject
