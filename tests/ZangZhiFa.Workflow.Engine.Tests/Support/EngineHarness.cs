@@ -55,7 +55,10 @@ public sealed class EngineHarness
     }
 
     public WorkflowRunner Runner() =>
-        new(new EngineServices(Store, Catalog, Activities, Scripts, Time, Calendar, Notices, Orgs), NullLogger<WorkflowRunner>.Instance);
+        new(new EngineServices(Store, Catalog, Activities, Scripts, Time, Calendar, Notices, Orgs, DomainServices), NullLogger<WorkflowRunner>.Instance);
+
+    /// <summary>Domain services the flows under test call through <c>Invoke</c>, by name.</summary>
+    public Dictionary<string, IWorkflowService> DomainServices { get; } = new(StringComparer.Ordinal);
 
     public async Task<WorkflowInstance> StartAsync(string definitionId, JsonObject? inputs = null, string? correlationId = null)
     {

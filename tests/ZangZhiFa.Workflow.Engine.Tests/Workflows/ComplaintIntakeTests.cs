@@ -21,7 +21,10 @@ public sealed class ComplaintIntakeTests
 
     private readonly EngineHarness _engine = new(
         File.ReadAllText(Path.Combine(RepoPaths.Workflows, "accountability.json")),
+        File.ReadAllText(Path.Combine(RepoPaths.Workflows, "supervisor-assignment.json")),
         File.ReadAllText(Path.Combine(RepoPaths.Workflows, "complaint-intake.json")));
+
+    public ComplaintIntakeTests() => _engine.DomainServices["supervisors.pick"] = new ListSupervisorPicker("supervisor.lasa1", "supervisor.lasa2");
 
     private static DateTimeOffset Beijing(int month, int day, int hour = 0) => new(2026, month, day, hour, 0, 0, TimeSpan.FromHours(8));
 
@@ -583,13 +586,42 @@ public sealed class ComplaintIntakeTests
 
         await FinishInvestigationAsync();
 
-        var supervision = _engine.OpenTask("supervisor_review");
-        supervision.AssigneeRole.Should().Be("特邀监督员");
-        supervision.OrgUnitCode.Should().Be("540102");
-        _engine.OpenTasks(id).Should().ContainSingle();
+        var invite = _engine.OpenTask("invite");
+        (invite.AssigneeUser, invite.Title).Should().Be(("supervisor.lasa1", "特邀监督邀请：野蛮执法投诉（城关区城市管理综合行政执法局）（TS-2026-000001）"));
+        _engine.Store.Instances.Single(i => i.DefinitionId == "supervisor-assignment").VariablesJson.Should().NotContain(Name, "no complainant data reaches the supervisor");
+        await _engine.CompleteAsync(invite, "接受", [], "supervisor.lasa1");
+        await _engine.CompleteAsync(_engine.OpenTask("opinion"), "提交意见", new JsonObject { ["opinion"] = "调查程序规范" }, "supervisor.lasa1");
+        _engine.OpenTasks(id).Should().BeEmpty("the decision waits for the unit's answer to the opinion");
 
-        await _engine.CompleteAsync(supervision, "已提出意见", new JsonObject { ["opinion"] = "调查程序规范" }, "supervisor");
+        await _engine.CompleteAsync(_engine.OpenTask("reply"), "已答复", new JsonObject { ["reply"] = "已采纳，补充调取视频" }, "handler.chengguan");
 
-        _engine.OpenTask("decide").DueAt.Should().Be(Beijing(4, 2));
+        _engine.OpenTask("decide").DueAt.Should().Be(Beijing(4, 2), "the investigation clock ran on meanwhile");
+    }
+
+    [Theory]
+    [InlineData(true, "野蛮执法", true)]
+    [InlineData(false, "野蛮执法", false)]
+    public async Task InvitedSupervisor_IsInvitedForEveryEnterpriseComplaint_ByDefault(bool enterprise, string category, bool invited)
+    {
+        var inputs = Inputs();
+        inputs["complaint"]!["enterprise"] = enterprise;
+        inputs["complaint"]!["category"] = category;
+        await StartAsync(inputs);
+        await AcceptAsync();
+
+        await FinishInvestigationAsync();
+
+        _engine.OpenTasks().Select(t => t.ActivityId).Should().Equal(invited ? "invite" : "decide");
+    }
+
+    [Fact]
+    public async Task InvitedSupervisor_IsInvited_WhenTheClerkAsksForOneOnAcceptance()
+    {
+        await StartAsync();
+        await _engine.CompleteAsync(_engine.OpenTask("acceptance"), "受理", new JsonObject { ["inviteSupervisor"] = true }, "clerk.chengguan");
+
+        await FinishInvestigationAsync();
+
+        _engine.OpenTask("invite").AssigneeUser.Should().Be("supervisor.lasa1");
     }
 }
