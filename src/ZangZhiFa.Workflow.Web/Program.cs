@@ -8,6 +8,7 @@ using ZangZhiFa.Workflow.Web.Cli;
 using ZangZhiFa.Workflow.Web.Components;
 using ZangZhiFa.Workflow.Web.Components.Public;
 using ZangZhiFa.Workflow.Web.Features;
+using ZangZhiFa.Workflow.Web.Features.Attachments;
 using ZangZhiFa.Workflow.Web.Features.Auth;
 using ZangZhiFa.Workflow.Web.Features.Tasks;
 using ZangZhiFa.Workflow.Web.Security;
@@ -34,6 +35,7 @@ builder.Services.AddDataProtection()
     .SetApplicationName("ZangZhiFa.Workflow")
     .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(storage.ResolveDataDirectory(builder.Environment.ContentRootPath), "keys")));
 builder.Services.AddPublicRateLimits(builder.Configuration);
+builder.Services.AddComplaintAttachments(builder.Configuration, builder.WebHost, storage.ResolveDataDirectory(builder.Environment.ContentRootPath));
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(options =>
     {
@@ -71,6 +73,7 @@ if (verifyAudit)
 var demoPassword = app.Configuration["Demo:Password"] ?? "Demo#2026";
 var hasher = app.Services.GetRequiredService<IPasswordHasher<StaffUser>>();
 await app.Services.InitializeWorkflowAsync(app.Configuration, user => hasher.HashPassword(user, demoPassword), app.Lifetime.ApplicationStopping);
+app.Services.GetRequiredService<AttachmentStore>().SweepStaleTempFiles();
 
 if (!app.Environment.IsDevelopment())
 {
@@ -93,6 +96,7 @@ Login.Map(app);
 ListTasks.Map(app);
 ClaimTask.Map(app);
 CompleteTask.Map(app);
+CaseAttachments.Map(app);
 ZangZhiFa.Workflow.Web.Features.Audit.VerifyAudit.Map(app);
 PublicSite.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
