@@ -34,9 +34,15 @@ public static class FileSniffer
     private static readonly byte[] WebP = "WEBP"u8.ToArray();
     private static readonly byte[] Pdf = "%PDF-"u8.ToArray();
 
-    // OLE compound file: the legacy .doc/.xls/.ppt container; which of the three it holds needs a directory walk,
-    // so the extension picks among them.
+    // OLE compound file: the container of legacy .doc/.xls/.ppt, but also of .msi installers; the application's
+    // main stream name (UTF-16 in the directory) tells which, without parsing the sector chains.
     private static readonly byte[] Ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    private static readonly (string Extension, string[] Streams)[] OleStreams =
+    [
+        (".doc", ["WordDocument"]),
+        (".xls", ["Workbook", "Book"]),
+        (".ppt", ["PowerPoint Document"]),
+    ];
     private static readonly byte[] Zip = [0x50, 0x4B, 0x03, 0x04];
 
     /// <summary>The extensions <paramref name="content"/> may carry; empty when it is no accepted type.</summary>
@@ -73,10 +79,21 @@ public static class FileSniffer
 
         if (head.StartsWith(Ole))
         {
-            return [".doc", ".xls", ".ppt"];
+            return OleDocument(content);
         }
 
         return head.StartsWith(Zip) ? OfficeOpenXml(content) : [];
+    }
+
+    /// <summary>The office applications whose main stream the compound file names (the caller caps the size).</summary>
+    private static string[] OleDocument(Stream content)
+    {
+        var bytes = new byte[content.Length];
+        content.Position = 0;
+        content.ReadExactly(bytes);
+        return [.. OleStreams
+            .Where(o => o.Streams.Any(name => bytes.AsSpan().IndexOf(System.Text.Encoding.Unicode.GetBytes(name + "\0")) >= 0))
+            .Select(o => o.Extension)];
     }
 
     /// <summary>

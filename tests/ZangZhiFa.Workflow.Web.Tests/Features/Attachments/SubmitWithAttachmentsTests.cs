@@ -83,12 +83,26 @@ public sealed class SubmitWithAttachmentsTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("笔录.doc", "WordDocument", "application/msword")]
+    [InlineData("台账.xls", "Workbook", "application/vnd.ms-excel")]
+    [InlineData("汇报.ppt", "PowerPoint Document", "application/vnd.ms-powerpoint")]
+    public async Task Submit_AcceptsLegacyOffice_WhenTheCompoundFileNamesThatApplicationsStream(string name, string stream, string contentType)
+    {
+        var (response, _) = await SubmitAsync(_client, Form(ValidComplaint(), (name, Ole(stream))));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        (await DbAsync(db => db.ComplaintAttachments.SingleAsync())).ContentType.Should().Be(contentType);
+    }
+
+    [Theory]
     [InlineData("发票.pdf", "exe")]
     [InlineData("文档.docx", "plain-zip")]
     [InlineData("表格.xlsx", "docx")]
     [InlineData("照片.jpg", "png")]
     [InlineData("setup.exe", "exe")]
     [InlineData("没有扩展名", "pdf")]
+    [InlineData("安装包.doc", "msi")]
+    [InlineData("表格.xls", "ole-doc")]
     public async Task Submit_Returns400AndStoresNothing_WhenTheContentIsNotWhatTheNameSays(string name, string content)
     {
         var bytes = content switch
@@ -97,6 +111,8 @@ public sealed class SubmitWithAttachmentsTests : IAsyncLifetime
             "plain-zip" => Zip("setup.exe"),
             "docx" => Zip("[Content_Types].xml", "word/document.xml"),
             "png" => Png(),
+            "msi" => Ole(null),
+            "ole-doc" => Ole("WordDocument"),
             _ => Pdf(),
         };
 

@@ -16,6 +16,19 @@ public static class Uploads
     /// <summary>A Windows program: "MZ" header, whatever it is named.</summary>
     public static byte[] Exe() => [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00];
 
+    /// <summary>An OLE compound file whose directory names <paramref name="stream"/> (WordDocument: a .doc; none: e.g. an .msi).</summary>
+    public static byte[] Ole(string? stream)
+    {
+        var data = new byte[2048];
+        new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 }.CopyTo(data, 0);
+        if (stream is not null)
+        {
+            Encoding.Unicode.GetBytes(stream + "\0").CopyTo(data, 1024);
+        }
+
+        return data;
+    }
+
     /// <summary>A zip with the given entries: with [Content_Types].xml and word/ it is a .docx.</summary>
     public static byte[] Zip(params string[] entries)
     {
