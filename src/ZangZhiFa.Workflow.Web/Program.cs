@@ -81,6 +81,7 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UsePublicLocalization();
+app.UseAttachmentRequestLimit();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

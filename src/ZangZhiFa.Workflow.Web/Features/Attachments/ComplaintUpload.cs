@@ -39,7 +39,7 @@ public static class ComplaintUpload
         }
         catch (InvalidDataException)
         {
-            // FormOptions.MultipartBodyLengthLimit (set to the same limit) was passed.
+            // One part passed FormOptions.MultipartBodyLengthLimit (set to the same limit).
             return null;
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)

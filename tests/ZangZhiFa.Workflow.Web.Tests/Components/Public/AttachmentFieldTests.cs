@@ -85,4 +85,18 @@ public sealed class AttachmentFieldTests : IAsyncLifetime
         posted.Status.Should().Be(HttpStatusCode.Found, posted.Text);
         (await DbAsync(db => db.ComplaintAttachments.CountAsync())).Should().Be(0);
     }
+
+    [Fact]
+    public async Task Post_Returns413_WhenTheFormIsOverTheRequestLimit()
+    {
+        var form = await _browser.GetAsync("/");
+        var big = Uploads.Sized(9 * 1024 * 1024, Uploads.Pdf());
+
+        var page = await _browser.SubmitWithFilesAsync(form, "/", "complaint", ComplaintFormTests.ValidForm(form), "attachments",
+            [.. Enumerable.Range(0, 6).Select(i => ($"{i}.pdf", big))]);
+
+        page.Status.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        page.Text.Should().Contain("不能超过 51 MB").And.Contain("href=\"/\"");
+        (await DbAsync(db => db.Complaints.CountAsync())).Should().Be(0);
+    }
 }
