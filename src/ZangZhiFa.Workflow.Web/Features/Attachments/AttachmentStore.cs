@@ -148,7 +148,7 @@ public sealed class AttachmentBatch(AttachmentStore? store) : IDisposable
     private readonly List<string> _created = [];
 
     /// <summary>A submission without files (the JSON API).</summary>
-    public static AttachmentBatch None => new(null);
+    public static AttachmentBatch Empty() => new(null);
 
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
 

@@ -264,7 +264,7 @@ public static partial class SubmitComplaint
     {
         public async Task<Outcome> HandleAsync(Request raw, string? idempotencyKey, CancellationToken cancellationToken)
         {
-            using var none = AttachmentBatch.None;
+            using var none = AttachmentBatch.Empty();
             return await HandleAsync(raw, none, idempotencyKey, cancellationToken);
         }
 
