@@ -8,6 +8,7 @@ using ZangZhiFa.Workflow.Web.Cli;
 using ZangZhiFa.Workflow.Web.Components;
 using ZangZhiFa.Workflow.Web.Components.Public;
 using ZangZhiFa.Workflow.Web.Features;
+using ZangZhiFa.Workflow.Web.Features.Attachments;
 using ZangZhiFa.Workflow.Web.Features.Auth;
 using ZangZhiFa.Workflow.Web.Features.Tasks;
 using ZangZhiFa.Workflow.Web.Security;
@@ -37,6 +38,7 @@ builder.Services.AddDataProtection()
     .SetApplicationName("ZangZhiFa.Workflow")
     .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(storage.ResolveDataDirectory(builder.Environment.ContentRootPath), "keys")));
 builder.Services.AddPublicRateLimits(builder.Configuration);
+builder.Services.AddComplaintAttachments(builder.Configuration, builder.WebHost, storage.ResolveDataDirectory(builder.Environment.ContentRootPath));
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(options =>
     {
@@ -77,6 +79,7 @@ if (verifyAudit)
 var demoPassword = app.Configuration["Demo:Password"] ?? "Demo#2026";
 var hasher = app.Services.GetRequiredService<IPasswordHasher<StaffUser>>();
 await app.Services.InitializeWorkflowAsync(app.Configuration, user => hasher.HashPassword(user, demoPassword), app.Lifetime.ApplicationStopping);
+app.Services.GetRequiredService<AttachmentStore>().SweepStaleTempFiles();
 
 if (!app.Environment.IsDevelopment())
 {
@@ -84,6 +87,7 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UsePublicLocalization();
+app.UseAttachmentRequestLimit();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -102,6 +106,7 @@ CompleteTask.Map(app);
 SubmitLegalReview.Map(app);
 OpenAccountabilityCase.Map(app);
 IssueSupervisionDocument.Map(app);
+CaseAttachments.Map(app);
 ZangZhiFa.Workflow.Web.Features.Audit.VerifyAudit.Map(app);
 PublicSite.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -36,6 +36,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<Complaint> Complaints => Set<Complaint>();
 
+    public DbSet<ComplaintAttachment> ComplaintAttachments => Set<ComplaintAttachment>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         if (Database.IsSqlite())
@@ -181,6 +183,18 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.RespondentUnitCode).HasMaxLength(50);
             e.HasIndex(x => x.RespondentUnitCode);
             e.HasIndex(x => x.InstanceId);
+        });
+
+        modelBuilder.Entity<ComplaintAttachment>(e =>
+        {
+            e.ToTable("complaint_attachments");
+            e.HasKey(x => x.Id);
+            e.HasOne<Complaint>().WithMany().HasForeignKey(x => x.ComplaintId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.ComplaintId, x.Ordinal }).IsUnique();
+            e.Property(x => x.FileName).HasMaxLength(255);
+            e.Property(x => x.ContentType).HasMaxLength(100);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.HasIndex(x => x.Sha256);
         });
 
         modelBuilder.Entity<StaffUser>(e =>

@@ -68,8 +68,11 @@ public sealed class DemoFlowTests : IAsyncLifetime
         parallel.Select(t => t.ActivityId).Should().BeEquivalentTo(["investigate", "legal"], "the next tasks were committed with the completion");
 
         await CompleteAsync(host, parallel.Single(t => t.ActivityId == "legal").Id, "同意", actor: "reviewer");
+        var investigateId = parallel.Single(t => t.ActivityId == "investigate").Id;
+        var deadline = await host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Bookmarks.AsNoTracking()
+            .Where(b => b.TaskId == investigateId && b.Name == "deadline").Select(b => b.Id).SingleAsync());
         host.Time.Advance(TimeSpan.FromDays(31));
-        await probe.WaitForAsync(1);
+        await probe.WaitForBookmarkAsync(deadline);
 
         var notices = await host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Notices.AsNoTracking().Where(n => n.InstanceId == instanceId).ToListAsync());
         notices.Should().ContainSingle(n => n.Title == "督办通知书").Which.Html.Should().Contain("拉萨市司法局");

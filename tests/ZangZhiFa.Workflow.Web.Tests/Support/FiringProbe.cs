@@ -34,7 +34,17 @@ public sealed class FiringProbe : IJobListener
         Task.FromResult(services.GetRequiredService<FiringProbe>());
 
     /// <summary>Waits until at least <paramref name="count"/> firings completed (real-time limit so a dead scheduler fails the test).</summary>
-    public async Task WaitForAsync(int count, int timeoutSeconds = 30)
+    public Task WaitForAsync(int count, int timeoutSeconds = 30) =>
+        WaitUntilAsync(fired => fired.Count >= count, $"expected {count} timer firing(s)", timeoutSeconds);
+
+    /// <summary>
+    /// Waits until the timer of <paramref name="bookmarkId"/> fired. Counting firings is not enough where a cancelled
+    /// timer's trigger may still reach Quartz before the outbox removes it: that firing changes nothing, but counts.
+    /// </summary>
+    public Task WaitForBookmarkAsync(Guid bookmarkId, int timeoutSeconds = 30) =>
+        WaitUntilAsync(fired => fired.Contains(bookmarkId), $"expected the timer of bookmark {bookmarkId} to fire", timeoutSeconds);
+
+    private async Task WaitUntilAsync(Func<List<Guid>, bool> done, string expectation, int timeoutSeconds)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
         while (true)
@@ -42,7 +52,7 @@ public sealed class FiringProbe : IJobListener
             Task changed;
             lock (_gate)
             {
-                if (_fired.Count >= count)
+                if (done(_fired))
                 {
                     return;
                 }
@@ -56,7 +66,7 @@ public sealed class FiringProbe : IJobListener
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"expected {count} timer firing(s) within {timeoutSeconds}s, saw {Fired.Count}");
+                throw new TimeoutException($"{expectation} within {timeoutSeconds}s, saw {Fired.Count} firing(s)");
             }
         }
     }

@@ -495,6 +495,46 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.ToTable("complaints", (string)null);
                 });
 
+            modelBuilder.Entity("ZangZhiFa.Workflow.Infrastructure.Complaints.ComplaintAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ComplaintId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256");
+
+                    b.HasIndex("ComplaintId", "Ordinal")
+                        .IsUnique();
+
+                    b.ToTable("complaint_attachments", (string)null);
+                });
+
             modelBuilder.Entity("ZangZhiFa.Workflow.Infrastructure.Persistence.OrgUnit", b =>
                 {
                     b.Property<string>("Code")
@@ -671,6 +711,15 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("invited_supervisors", (string)null);
+                });
+
+            modelBuilder.Entity("ZangZhiFa.Workflow.Infrastructure.Complaints.ComplaintAttachment", b =>
+                {
+                    b.HasOne("ZangZhiFa.Workflow.Infrastructure.Complaints.Complaint", null)
+                        .WithMany()
+                        .HasForeignKey("ComplaintId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -17,6 +17,12 @@ public sealed class ComplaintAccess(IDataProtectionProvider protection, Workflow
     private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: read aloud over the phone
     private readonly IDataProtector _protector = protection.CreateProtector("ZangZhiFa.Complaints.QueryCode.v1");
 
+    /// <summary>
+    /// The 司法行政部门 that supervises a respondent: for an enforcement unit, the justice bureau of its own level
+    /// (its parent in the tree); for a justice bureau itself, the one above it; the root supervises itself.
+    /// </summary>
+    public static string SupervisingUnitCode(OrgUnit respondent) => respondent.ParentCode ?? respondent.Code;
+
     public static string NewQueryCode() => RandomNumberGenerator.GetString(Alphabet, 8);
 
     public string Protect(string queryCode) => _protector.Protect(queryCode);

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Runtime;
 using ZangZhiFa.Workflow.Infrastructure.Complaints;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Features.Attachments;
 
 namespace ZangZhiFa.Workflow.Web.Features.Complaints;
 
@@ -68,8 +69,27 @@ public static partial class SubmitComplaint
     private static partial Regex PhonePattern();
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/complaints", async Task<Results<Created<Response>, Ok<Response>, ValidationProblem>> (HttpRequest http, Handler handler, CancellationToken cancellationToken) =>
+        app.MapPost("/api/complaints", async Task<Results<Created<Response>, Ok<Response>, ValidationProblem, ProblemHttpResult>> (HttpRequest http, Handler handler, AttachmentStore attachments, CancellationToken cancellationToken) =>
             {
+                var key = http.Headers["Idempotency-Key"].ToString();
+                var idempotencyKey = string.IsNullOrWhiteSpace(key) ? null : key.Trim();
+                if (http.HasFormContentType)
+                {
+                    if (await ComplaintUpload.ReadFormAsync(http, attachments.Options, cancellationToken) is not { } form)
+                    {
+                        return ComplaintUpload.TooLarge(attachments.Options);
+                    }
+
+                    var (fields, formErrors) = ComplaintUpload.ToRequest(form);
+                    using var batch = await attachments.StageAsync(form.Files.GetFiles(ComplaintUpload.FilesField), cancellationToken);
+                    foreach (var (field, messages) in formErrors)
+                    {
+                        batch.Errors[field] = messages;
+                    }
+
+                    return Reply(await handler.HandleAsync(fields, batch, idempotencyKey, cancellationToken));
+                }
+
                 Request? request;
                 try
                 {
@@ -88,19 +108,22 @@ public static partial class SubmitComplaint
                     return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["请求内容为空"] }, title: "提交内容格式错误");
                 }
 
-                var key = http.Headers["Idempotency-Key"].ToString();
-                var outcome = await handler.HandleAsync(request, string.IsNullOrWhiteSpace(key) ? null : key.Trim(), cancellationToken);
-                if (outcome.Errors is { } errors)
-                {
-                    return TypedResults.ValidationProblem(errors, title: "提交内容有误，请按提示修改");
-                }
-
-                return outcome.Created is { } created
-                    ? TypedResults.Created($"/api/complaints/{created.TrackingNumber}", created)
-                    : TypedResults.Ok(outcome.Existing!);
+                return Reply(await handler.HandleAsync(request, idempotencyKey, cancellationToken));
             })
             .RequireRateLimiting(RateLimits.SubmitPolicy)
             .DisableAntiforgery();
+
+    private static Results<Created<Response>, Ok<Response>, ValidationProblem, ProblemHttpResult> Reply(Outcome outcome)
+    {
+        if (outcome.Errors is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors, title: "提交内容有误，请按提示修改");
+        }
+
+        return outcome.Created is { } created
+            ? TypedResults.Created($"/api/complaints/{created.TrackingNumber}", created)
+            : TypedResults.Ok(outcome.Existing!);
+    }
 
     /// <summary>Checks every field and names each bad one with a message a member of the public understands.</summary>
     public static Dictionary<string, string[]> Validate(Request r, DateTimeOffset now, TimeSpan utcOffset)
@@ -241,9 +264,24 @@ public static partial class SubmitComplaint
     {
         public async Task<Outcome> HandleAsync(Request raw, string? idempotencyKey, CancellationToken cancellationToken)
         {
+            using var none = AttachmentBatch.Empty();
+            return await HandleAsync(raw, none, idempotencyKey, cancellationToken);
+        }
+
+        /// <summary>
+        /// As above, with files already staged by <see cref="AttachmentStore.StageAsync"/>: their problems are
+        /// reported with the other fields', and they are moved into the store only inside the complaint's commit.
+        /// </summary>
+        public async Task<Outcome> HandleAsync(Request raw, AttachmentBatch attachments, string? idempotencyKey, CancellationToken cancellationToken)
+        {
             var request = Normalise(raw);
             var now = time.GetUtcNow();
             var errors = Validate(request, now, calendar.UtcOffset);
+            foreach (var (field, messages) in attachments.Errors)
+            {
+                errors[field] = messages;
+            }
+
             var respondent = request.RespondentUnitCode is { } code
                 ? await db.OrgUnits.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, cancellationToken)
                 : null;
@@ -267,7 +305,7 @@ public static partial class SubmitComplaint
                 return new Outcome(null, replay, null);
             }
 
-            var contentHash = HashContent(request);
+            var contentHash = HashContent(request, attachments.Files.Select(f => f.Sha256));
             var year = now.ToOffset(calendar.UtcOffset).Year;
             // Taking the number opens the write transaction, so the duplicate checks below and the insert are
             // serialised against every other submission: two identical requests cannot both pass the check.
@@ -331,7 +369,29 @@ public static partial class SubmitComplaint
             var instance = await runner.StartAsync(FlowId, inputs, new StartOptions(trackingNumber, "public"), cancellationToken);
             complaint.InstanceId = instance.Id;
             db.Complaints.Add(complaint);
-            await store.SaveChangesAsync(cancellationToken);
+            db.ComplaintAttachments.AddRange(attachments.Files.Select((f, i) => new ComplaintAttachment
+            {
+                Id = Guid.CreateVersion7(now),
+                ComplaintId = complaint.Id,
+                Ordinal = i,
+                FileName = f.FileName,
+                ContentType = f.ContentType,
+                Size = f.Size,
+                Sha256 = f.Sha256,
+            }));
+            // Files go into place before the commit so a committed row always has its file; if the commit fails
+            // the files this submission created are taken out again.
+            attachments.Place();
+            try
+            {
+                await store.SaveChangesAsync(cancellationToken);
+            }
+            catch
+            {
+                attachments.Unplace();
+                throw;
+            }
+
             return new Outcome(new Response(trackingNumber, queryCode), null, null);
         }
 
@@ -347,7 +407,7 @@ public static partial class SubmitComplaint
         /// </summary>
         private async Task<OrgUnit> SupervisingUnitAsync(OrgUnit respondent, CancellationToken cancellationToken)
         {
-            var code = respondent.ParentCode ?? respondent.Code;
+            var code = ComplaintAccess.SupervisingUnitCode(respondent);
             return await db.OrgUnits.AsNoTracking().FirstAsync(u => u.Code == code, cancellationToken);
         }
     }
@@ -373,9 +433,11 @@ public static partial class SubmitComplaint
         };
     }
 
-    private static string HashContent(Request r)
+    private static string HashContent(Request r, IEnumerable<string> attachmentHashes)
     {
-        var text = string.Join("\u001f", r.Anonymous, r.ComplainantName, r.Phone, r.Email, r.RespondentUnitCode, r.Category, r.OccurredAt, r.Location, r.Description);
+        // Attachment hashes join only when there are files, so complaints without files hash as they always did.
+        object?[] parts = [r.Anonymous, r.ComplainantName, r.Phone, r.Email, r.RespondentUnitCode, r.Category, r.OccurredAt, r.Location, r.Description, .. attachmentHashes];
+        var text = string.Join("\u001f", parts);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }

@@ -18,7 +18,7 @@ public static class TrackComplaint
 
     public sealed record NoticeItem(Guid Id, string Title, string? DocumentNumber, DateTimeOffset IssuedAt, string Url);
 
-    public sealed record Response(string TrackingNumber, string Status, string Stage, IReadOnlyList<TimelineItem> Timeline, IReadOnlyList<NoticeItem> Notices, bool AwaitingRating, bool AwaitingSupplement);
+    public sealed record Response(string TrackingNumber, string Status, string Stage, IReadOnlyList<TimelineItem> Timeline, IReadOnlyList<NoticeItem> Notices, bool AwaitingRating, bool AwaitingSupplement, IReadOnlyList<string> Attachments);
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -99,6 +99,12 @@ public static class TrackComplaint
                 .OrderBy(n => n.IssuedAt)
                 .Select(n => new { n.Id, n.Title, n.DocumentNumber, n.IssuedAt })
                 .ToListAsync(cancellationToken);
+            // Names only: the complainant is reminded what they sent; the files themselves are for staff.
+            var attachments = await db.ComplaintAttachments.AsNoTracking()
+                .Where(a => a.ComplaintId == complaint.Id)
+                .OrderBy(a => a.Ordinal)
+                .Select(a => a.FileName)
+                .ToListAsync(cancellationToken);
             var waiting = await db.Bookmarks.AsNoTracking()
                 .Where(b => b.InstanceId == complaint.InstanceId && b.Kind == BookmarkKind.Signal)
                 .Select(b => b.Name)
@@ -117,7 +123,8 @@ public static class TrackComplaint
                 timeline,
                 [.. notices.Select(n => new NoticeItem(n.Id, n.Title, n.DocumentNumber, n.IssuedAt, $"/api/complaints/{complaint.TrackingNumber}/notices/{n.Id}?queryCode={code}"))],
                 waiting.Contains(RateComplaint.Signal),
-                waiting.Contains(SupplementComplaint.Signal));
+                waiting.Contains(SupplementComplaint.Signal),
+                attachments);
         }
     }
 }

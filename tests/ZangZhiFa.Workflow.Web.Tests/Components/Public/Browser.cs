@@ -40,6 +40,35 @@ public sealed class Browser(WorkflowHost host) : IDisposable
         return await Page.ReadAsync(await _client.PostAsync(new Uri(url, UriKind.Relative), content));
     }
 
+    /// <summary>Posts the form as <c>multipart/form-data</c> (its <c>enctype</c>), with files in the file input <paramref name="fileField"/>.</summary>
+    public async Task<Page> SubmitWithFilesAsync(Page page, string url, string formName, IEnumerable<KeyValuePair<string, string>> fields, string fileField, params (string Name, byte[] Content)[] files)
+    {
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(formName), "_handler" },
+            { new StringContent(page.AntiforgeryToken), "__RequestVerificationToken" },
+        };
+        foreach (var (name, value) in fields)
+        {
+            content.Add(new StringContent(value), name);
+        }
+
+        foreach (var (name, bytes) in files)
+        {
+            // Set by hand: an empty file input posts filename="", which MultipartFormDataContent.Add refuses.
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("form-data") { Name = $"\"{fileField}\"", FileName = $"\"{name}\"" };
+            if (name.Length > 0)
+            {
+                part.Headers.ContentDisposition.FileNameStar = name;
+            }
+
+            content.Add(part);
+        }
+
+        return await Page.ReadAsync(await _client.PostAsync(new Uri(url, UriKind.Relative), content));
+    }
+
     /// <summary>Follows a redirect the way a browser does after a POST: GET the location.</summary>
     public Task<Page> FollowAsync(Page redirect)
     {

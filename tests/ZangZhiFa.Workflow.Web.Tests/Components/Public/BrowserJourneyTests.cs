@@ -41,7 +41,7 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         await _host.DisposeAsync();
     }
 
-    private async Task<(string Number, string Code)> FileComplaintAsync(IPage page, string path, string name)
+    private async Task<(string Number, string Code)> FileComplaintAsync(IPage page, string path, string name, FilePayload? attachment = null)
     {
         await page.GotoAsync(_baseUrl + path);
         await page.FillAsync("#complainantName", name);
@@ -50,6 +50,11 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         await page.SelectOptionAsync("#category", "野蛮执法");
         await page.FillAsync("#occurredAt", "2026-03-01");
         await page.FillAsync("#description", "执法人员在八廓街收缴摊位物品时未出示执法证件，并推搡摊主。<script>alert(1)</script>");
+        if (attachment is not null)
+        {
+            await page.SetInputFilesAsync("#attachments", attachment);
+        }
+
         await page.ClickAsync("form button[type=submit]");
         // Wait for the receipt's content, not a load event: with Blazor's enhanced navigation the redirect to
         // /receipt may arrive as a history update rather than a page load.
@@ -71,7 +76,8 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
     {
         var page = await _browser.NewPageAsync();
 
-        var (number, code) = await FileComplaintAsync(page, "/", "次仁卓玛");
+        var pdf = new FilePayload { Name = "现场记录.pdf", MimeType = "application/pdf", Buffer = Features.Attachments.Uploads.Pdf() };
+        var (number, code) = await FileComplaintAsync(page, "/", "次仁卓玛", pdf);
 
         number.Should().MatchRegex(@"^TS-2026-\d{6}$");
         code.Should().MatchRegex("^[A-HJ-NP-Z2-9]{8}$");
@@ -86,6 +92,7 @@ public sealed class BrowserJourneyTests : IAsyncLifetime
         await page.ClickAsync("form button[type=submit]");
         await page.WaitForSelectorAsync("#stage");
         (await page.InnerTextAsync("#stage")).Trim().Should().Be("待受理");
+        (await page.InnerTextAsync("#attachments")).Trim().Should().Be("现场记录.pdf", "the complainant sees the names of the files they sent");
         (await page.InnerTextAsync("main")).Should().NotContain("次仁卓玛");
     }
 

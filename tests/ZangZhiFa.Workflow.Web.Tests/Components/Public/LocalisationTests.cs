@@ -140,6 +140,15 @@ public sealed class LocalisationTests : IAsyncLifetime
             await CollectAsync(await _browser.Client.PostAsJsonAsync(new Uri("/api/complaints", UriKind.Relative), complaint));
         }
 
+        // The attachment rules, through the multipart form of the same endpoint.
+        var pdf = Features.Attachments.Uploads.Pdf();
+        await CollectAsync(await _browser.Client.PostAsync(new Uri("/api/complaints", UriKind.Relative), Features.Attachments.Uploads.Form(new JsonObject(), [.. Enumerable.Range(0, 6).Select(i => ($"{i}.pdf", pdf))])));
+        await CollectAsync(await _browser.Client.PostAsync(new Uri("/api/complaints", UriKind.Relative), Features.Attachments.Uploads.Form(
+            new JsonObject(),
+            ("空.pdf", []),
+            ("大.pdf", Features.Attachments.Uploads.Sized(11 * 1024 * 1024, pdf)),
+            ("setup.exe", Features.Attachments.Uploads.Exe()),
+            ("发票.pdf", Features.Attachments.Uploads.Exe()))));
         await CollectAsync(await _browser.Client.PostAsJsonAsync(new Uri("/api/complaints/TS-2026-000001/satisfaction?queryCode=X", UriKind.Relative), new { rating = "还行", comment = new string('评', 1001) }));
         await CollectAsync(await _browser.Client.PostAsJsonAsync(new Uri("/api/complaints/TS-2026-000001/supplement?queryCode=X", UriKind.Relative), new { text = "" }));
         var resources = new ResourceManager("ZangZhiFa.Workflow.Web.Localization.ValidationText", typeof(ValidationText).Assembly);
