@@ -7,6 +7,7 @@ using ZangZhiFa.Workflow.Web;
 using ZangZhiFa.Workflow.Web.Cli;
 using ZangZhiFa.Workflow.Web.Components;
 using ZangZhiFa.Workflow.Web.Components.Public;
+using ZangZhiFa.Workflow.Web.Components.Staff;
 using ZangZhiFa.Workflow.Web.Features;
 using ZangZhiFa.Workflow.Web.Features.Auth;
 using ZangZhiFa.Workflow.Web.Features.Tasks;
@@ -59,6 +60,7 @@ builder.Services.AddScoped<ComplainantSignals>();
 builder.Services.AddScoped<RateComplaint.Handler>();
 builder.Services.AddScoped<SupplementComplaint.Handler>();
 builder.Services.AddPublicSite();
+builder.Services.AddStaffSite();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
 
@@ -95,6 +97,7 @@ ClaimTask.Map(app);
 CompleteTask.Map(app);
 ZangZhiFa.Workflow.Web.Features.Audit.VerifyAudit.Map(app);
 PublicSite.Map(app);
+StaffSite.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
