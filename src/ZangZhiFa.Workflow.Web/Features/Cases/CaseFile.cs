@@ -25,7 +25,11 @@ public sealed record CaseNotice(Guid Id, string Title, string? DocumentNumber, s
 
 public sealed record CaseMail(string Subject, string To, string Status, DateTimeOffset? SentAt);
 
-public sealed record CaseEvent(DateTimeOffset At, string Event, string? ActivityId, string? Outcome, string Actor, string? Summary);
+public sealed record CaseEvent(DateTimeOffset At, string Event, string? ActivityId, string? ActivityType, string? Outcome, string Actor, string? Summary)
+{
+    /// <summary>督办 entries: the Escalate activity's own steps and the notes it writes when it can go no higher.</summary>
+    public bool IsEscalation => ActivityType == "Escalate" || Event.StartsWith("escalation", StringComparison.Ordinal);
+}
 
 /// <summary>
 /// Which cases a staff member may open. A case is in scope when one of its tasks was ever for the user or for a
@@ -63,7 +67,7 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
             .Select(n => new CaseNotice(n.Id, n.Title, n.DocumentNumber, n.Audience, n.IssuedAt)).ToListAsync(cancellationToken);
         var mails = await db.Mails.AsNoTracking().Where(m => m.InstanceId == instance.Id).ToListAsync(cancellationToken);
         var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == instance.Id).OrderBy(j => j.Sequence)
-            .Select(j => new CaseEvent(j.At, j.Event, j.ActivityId, j.Outcome, j.Actor, j.Summary)).ToListAsync(cancellationToken);
+            .Select(j => new CaseEvent(j.At, j.Event, j.ActivityId, j.ActivityType, j.Outcome, j.Actor, j.Summary)).ToListAsync(cancellationToken);
 
         var roles = user.Roles;
         var identityShown = tasks.Any(t => t.AssigneeRole is { } role && IdentityRoles.Contains(role) && roles.Contains(role)

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ZangZhiFa.Workflow.Web.Tests.Support;
 using static ZangZhiFa.Workflow.Web.Tests.Features.Complaints.ComplaintApi;
@@ -14,40 +11,18 @@ namespace ZangZhiFa.Workflow.Web.Tests.Components.Staff;
 /// </summary>
 public sealed class StaffBrowserTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
     private const int Wait = 20000;
-    private readonly WorkflowHost _host = new();
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _baseUrl = "";
+    private readonly ChromiumHost _chromium = new();
 
-    public async Task InitializeAsync()
-    {
-        File.Exists(Chromium).Should().BeTrue("test.sh installs Debian's chromium before the tests run");
-        _host.UseKestrel(0);
-        _host.StartServer();
-        _baseUrl = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-    }
+    public Task InitializeAsync() => _chromium.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _host.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _chromium.DisposeAsync();
 
     private async Task<IPage> SignInAsync(string userName)
     {
-        var context = await _browser.NewContextAsync();
+        var context = await _chromium.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_baseUrl + "/tasks");
+        await page.GotoAsync(_chromium.BaseUrl + "/tasks");
         page.Url.Should().Contain("/login");
         await page.FillAsync("#userName", userName);
         await page.FillAsync("#password", StaffClients.Password);
@@ -59,7 +34,7 @@ public sealed class StaffBrowserTests : IAsyncLifetime
     [Fact]
     public async Task StaffPages_ClerkAcceptsAndHandlerCompletes_WhenWorkingFromTheInbox()
     {
-        using var publicClient = _host.CreateClient();
+        using var publicClient = _chromium.Host.CreateClient();
         var number = (await SubmitAsync(publicClient, ValidComplaint())).Body!["trackingNumber"]!.GetValue<string>();
 
         var clerk = await SignInAsync("clerk.chengguan");

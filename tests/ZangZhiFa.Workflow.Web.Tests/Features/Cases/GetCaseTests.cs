@@ -30,6 +30,16 @@ public sealed class GetCaseTests : IAsyncLifetime
         return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonObject>() : null);
     }
 
+    /// <summary>A staff account beyond the demo set, with the demo password.</summary>
+    private Task AddUserAsync(string userName, string orgUnitCode, string roles) =>
+        _host.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<WorkflowDbContext>();
+            var demo = db.Users.Single(u => u.UserName == "clerk.lasa");
+            db.Users.Add(new StaffUser { Id = Guid.NewGuid(), UserName = userName, DisplayName = userName, OrgUnitCode = orgUnitCode, Roles = roles, PasswordHash = demo.PasswordHash, IsActive = true });
+            await db.SaveChangesAsync();
+        });
+
     [Fact]
     public async Task GetCase_Returns401_WhenNotSignedIn()
     {
@@ -64,14 +74,8 @@ public sealed class GetCaseTests : IAsyncLifetime
     [Fact]
     public async Task GetCase_Returns404_WhenTheCaseIsInAnotherPrefecture()
     {
-        await _host.InScopeAsync(async sp =>
-        {
-            // A clerk of 日喀则 (540200) is outside 城关区's line.
-            var db = sp.GetRequiredService<WorkflowDbContext>();
-            var clerk = db.Users.Single(u => u.UserName == "clerk.lasa");
-            db.Users.Add(new StaffUser { Id = Guid.NewGuid(), UserName = "clerk.rikaze", DisplayName = "日喀则受理员", OrgUnitCode = "540200", Roles = "受理员", PasswordHash = clerk.PasswordHash, IsActive = true });
-            await db.SaveChangesAsync();
-        });
+        // A clerk of 日喀则 (540200) is outside 城关区's line.
+        await AddUserAsync("clerk.rikaze", "540200", "受理员");
 
         (await CaseAsync("clerk.rikaze")).Status.Should().Be(HttpStatusCode.NotFound);
     }
@@ -94,13 +98,7 @@ public sealed class GetCaseTests : IAsyncLifetime
     [Fact]
     public async Task Case_Returns404ForEveryStaffDoor_WhenTheCaseIsOutOfScope()
     {
-        await _host.InScopeAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<WorkflowDbContext>();
-            var clerk = db.Users.Single(u => u.UserName == "clerk.lasa");
-            db.Users.Add(new StaffUser { Id = Guid.NewGuid(), UserName = "handler.shannan", DisplayName = "山南承办人", OrgUnitCode = "540500", Roles = "受理员,承办人", PasswordHash = clerk.PasswordHash, IsActive = true });
-            await db.SaveChangesAsync();
-        });
+        await AddUserAsync("handler.shannan", "540500", "受理员,承办人");
         using var inScope = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
         var taskId = await StaffClients.TaskIdAsync(inScope, "acceptance", _number);
         using var outsider = await StaffClients.SignedInAsync(_host, "handler.shannan");
