@@ -66,13 +66,14 @@ public static class CompleteTask
         {
             return (ex.Errors, null);
         }
-        catch (TaskNotOpenException)
+        catch (TaskNotOpenException ex)
         {
-            return (null, AlreadyDone);
+            // The engine's message says who completed it and when; API callers keep that detail.
+            return (null, ex.Message);
         }
         catch (ConcurrencyConflictException)
         {
-            return (null, AlreadyDone);
+            return (null, "该任务刚被他人办理，请刷新后查看");
         }
     }
 

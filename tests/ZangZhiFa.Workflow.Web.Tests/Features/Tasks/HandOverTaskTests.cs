@@ -50,7 +50,7 @@ public sealed class HandOverTaskTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Delegate_HandsTheTaskOver_WhenTheReceiverHasTheRoleInScope()
+    public async Task Delegate_Returns400AndKeepsTheTask_WhenTheReceiverIsOutOfScopeOrLacksTheRole()
     {
         using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
         (await handler.PostAsync(new Uri($"/api/tasks/{_taskId}/claim", UriKind.Relative), null)).EnsureSuccessStatusCode();
