@@ -7,6 +7,7 @@ using ZangZhiFa.Workflow.Web;
 using ZangZhiFa.Workflow.Web.Cli;
 using ZangZhiFa.Workflow.Web.Components;
 using ZangZhiFa.Workflow.Web.Components.Public;
+using ZangZhiFa.Workflow.Web.Components.Staff;
 using ZangZhiFa.Workflow.Web.Features;
 using ZangZhiFa.Workflow.Web.Features.Attachments;
 using ZangZhiFa.Workflow.Web.Features.Auth;
@@ -67,6 +68,7 @@ builder.Services.AddScoped<SubmitLegalReview.Handler>();
 builder.Services.AddScoped<OpenAccountabilityCase.Handler>();
 builder.Services.AddScoped<IssueSupervisionDocument.Handler>();
 builder.Services.AddPublicSite();
+builder.Services.AddStaffSite();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
 
@@ -109,6 +111,7 @@ IssueSupervisionDocument.Map(app);
 CaseAttachments.Map(app);
 ZangZhiFa.Workflow.Web.Features.Audit.VerifyAudit.Map(app);
 PublicSite.Map(app);
+StaffSite.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -28,12 +28,7 @@ public static class CaseAttachments
                 return TypedResults.NotFound();
             }
 
-            var items = await db.ComplaintAttachments.AsNoTracking()
-                .Where(a => a.ComplaintId == complaint.Id)
-                .OrderBy(a => a.Ordinal)
-                .Select(a => new Item(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256))
-                .ToListAsync(cancellationToken);
-            return TypedResults.Ok(items);
+            return TypedResults.Ok(await ListAsync(db, complaint.Id, cancellationToken));
         });
 
         group.MapGet("/{id:guid}", async Task<Results<PhysicalFileHttpResult, NotFound>> (string trackingNumber, Guid id, HttpResponse response, WorkflowDbContext db, StaffUserContext user, AttachmentStore store, CancellationToken cancellationToken) =>
@@ -55,6 +50,14 @@ public static class CaseAttachments
             return TypedResults.PhysicalFile(path, attachment.ContentType, attachment.FileName);
         });
     }
+
+    /// <summary>A complaint's attachments in the order they were uploaded.</summary>
+    public static Task<List<Item>> ListAsync(WorkflowDbContext db, Guid complaintId, CancellationToken cancellationToken) =>
+        db.ComplaintAttachments.AsNoTracking()
+            .Where(a => a.ComplaintId == complaintId)
+            .OrderBy(a => a.Ordinal)
+            .Select(a => new Item(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256))
+            .ToListAsync(cancellationToken);
 
     /// <summary>The case when the signed-in user may see its attachments; otherwise null.</summary>
     public static async Task<Complaint?> FindInScopeAsync(WorkflowDbContext db, StaffUserContext user, string trackingNumber, CancellationToken cancellationToken)

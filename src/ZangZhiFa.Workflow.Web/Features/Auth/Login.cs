@@ -27,38 +27,10 @@ public static class Login
     {
         app.MapPost("/api/auth/login", async Task<Results<Ok<Response>, ProblemHttpResult>> (Request request, HttpContext http, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, TimeProvider time, CancellationToken cancellationToken) =>
         {
-            var now = time.GetUtcNow();
-            var user = string.IsNullOrWhiteSpace(request.UserName)
-                ? null
-                : await db.Users.FirstOrDefaultAsync(u => u.UserName == request.UserName.Trim() && u.IsActive, cancellationToken);
-            if (user is null || user.PasswordHash is null || string.IsNullOrEmpty(request.Password))
-            {
-                return Refused("用户名或密码错误");
-            }
-
-            if (user.LockedUntil > now)
-            {
-                return Refused($"密码错误次数过多，账户已锁定，请 {LockoutMinutes} 分钟后再试");
-            }
-
-            if (hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password) == PasswordVerificationResult.Failed)
-            {
-                user.FailedLogins++;
-                if (user.FailedLogins >= MaxFailures)
-                {
-                    user.FailedLogins = 0;
-                    user.LockedUntil = now.AddMinutes(LockoutMinutes);
-                }
-
-                await db.SaveChangesAsync(cancellationToken);
-                return Refused("用户名或密码错误");
-            }
-
-            user.FailedLogins = 0;
-            user.LockedUntil = null;
-            await db.SaveChangesAsync(cancellationToken);
-            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(user));
-            return TypedResults.Ok(new Response(user.UserName, user.DisplayName, user.OrgUnitCode, user.RoleList));
+            var (user, error) = await SignInAsync(request, http, db, hasher, time, cancellationToken);
+            return user is null
+                ? TypedResults.Problem(title: error, statusCode: StatusCodes.Status401Unauthorized)
+                : TypedResults.Ok(new Response(user.UserName, user.DisplayName, user.OrgUnitCode, user.RoleList));
         }).DisableAntiforgery();
 
         app.MapPost("/api/auth/logout", async (HttpContext http) =>
@@ -69,32 +41,83 @@ public static class Login
 
         app.MapPost("/api/auth/password", async Task<Results<NoContent, ValidationProblem>> (PasswordChange change, StaffUserContext current, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, CancellationToken cancellationToken) =>
         {
-            var user = await db.Users.FirstAsync(u => u.UserName == current.UserName, cancellationToken);
-            var errors = new Dictionary<string, string[]>();
-            if (user.PasswordHash is null || hasher.VerifyHashedPassword(user, user.PasswordHash, change.CurrentPassword ?? "") == PasswordVerificationResult.Failed)
-            {
-                errors["currentPassword"] = ["当前密码不正确"];
-            }
-
-            if (change.NewPassword is not { Length: >= 10 } || !change.NewPassword.Any(char.IsDigit) || !change.NewPassword.Any(char.IsLetter))
-            {
-                errors["newPassword"] = ["新密码至少 10 位，须同时包含字母和数字"];
-            }
-
+            var errors = await ChangePasswordAsync(change, current.UserName, db, hasher, cancellationToken);
             if (errors.Count > 0)
             {
                 return TypedResults.ValidationProblem(errors, title: "修改密码失败");
             }
 
-            user.PasswordHash = hasher.HashPassword(user, change.NewPassword!);
-            await db.SaveChangesAsync(cancellationToken);
             return TypedResults.NoContent();
         }).RequireAuthorization().DisableAntiforgery();
     }
 
     public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
-    private static ProblemHttpResult Refused(string title) => TypedResults.Problem(title: title, statusCode: StatusCodes.Status401Unauthorized);
+    /// <summary>Changes the password; the errors by field when the current one is wrong or the new one too weak.</summary>
+    public static async Task<Dictionary<string, string[]>> ChangePasswordAsync(PasswordChange change, string userName, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FirstAsync(u => u.UserName == userName, cancellationToken);
+        var errors = new Dictionary<string, string[]>();
+        if (user.PasswordHash is null || hasher.VerifyHashedPassword(user, user.PasswordHash, change.CurrentPassword ?? "") == PasswordVerificationResult.Failed)
+        {
+            errors["currentPassword"] = ["当前密码不正确"];
+        }
+
+        if (change.NewPassword is not { Length: >= 10 } || !change.NewPassword.Any(char.IsDigit) || !change.NewPassword.Any(char.IsLetter))
+        {
+            errors["newPassword"] = ["新密码至少 10 位，须同时包含字母和数字"];
+        }
+
+        if (errors.Count == 0)
+        {
+            user.PasswordHash = hasher.HashPassword(user, change.NewPassword!);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// Checks the password, counts failures towards the lockout and sets the cookie. Shared by the API and the
+    /// <c>/login</c> page so both lock out the same way.
+    /// </summary>
+    public static async Task<(StaffUser? User, string? Error)> SignInAsync(Request request, HttpContext http, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var user = string.IsNullOrWhiteSpace(request.UserName)
+            ? null
+            : await db.Users.FirstOrDefaultAsync(u => u.UserName == request.UserName.Trim() && u.IsActive, cancellationToken);
+        if (user is null || user.PasswordHash is null || string.IsNullOrEmpty(request.Password))
+        {
+            return (null, WrongPassword);
+        }
+
+        if (user.LockedUntil > now)
+        {
+            return (null, $"密码错误次数过多，账户已锁定，请 {LockoutMinutes} 分钟后再试");
+        }
+
+        if (hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password) == PasswordVerificationResult.Failed)
+        {
+            user.FailedLogins++;
+            if (user.FailedLogins >= MaxFailures)
+            {
+                user.FailedLogins = 0;
+                user.LockedUntil = now.AddMinutes(LockoutMinutes);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            return (null, WrongPassword);
+        }
+
+        user.FailedLogins = 0;
+        user.LockedUntil = null;
+        await db.SaveChangesAsync(cancellationToken);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(user));
+        return (user, null);
+    }
+
+    private const string WrongPassword = "用户名或密码错误";
 
     private static ClaimsPrincipal Principal(StaffUser user)
     {

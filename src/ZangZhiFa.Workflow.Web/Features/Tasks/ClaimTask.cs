@@ -12,31 +12,48 @@ public static class ClaimTask
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/tasks/{id:guid}/claim", async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult>> (Guid id, StaffUserContext user, WorkflowDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
         {
-            var task = await (await TaskQueries.VisibleAsync(db, user, cancellationToken)).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+            var (task, conflict) = await ClaimAsync(id, user, db, cancellationToken);
             if (task is null)
             {
                 return TypedResults.NotFound();
             }
 
-            if (task.Status != WorkflowTaskStatus.Open)
-            {
-                return TypedResults.Problem(title: "该任务已办结", statusCode: StatusCodes.Status409Conflict);
-            }
-
-            if (task.AssigneeUser is null)
-            {
-                task.AssigneeUser = user.UserName;
-                task.Revision++;
-                try
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                }
-                catch (DbUpdateConcurrencyException)
-                {
-                    return TypedResults.Problem(title: "该任务已被他人签收", statusCode: StatusCodes.Status409Conflict);
-                }
-            }
-
-            return TypedResults.Ok(TaskQueries.ToItem(task, time.GetUtcNow()));
+            return conflict is null
+                ? TypedResults.Ok(TaskQueries.ToItem(task, time.GetUtcNow()))
+                : TypedResults.Problem(title: conflict, statusCode: StatusCodes.Status409Conflict);
         }).RequireAuthorization().DisableAntiforgery();
+
+    /// <summary>
+    /// Claims the task for the user. No task when it is not theirs to see; a conflict message when it is done or
+    /// someone else got there first. Shared with the inbox page's 认领 button.
+    /// </summary>
+    public static async Task<(WorkflowTask? Task, string? Conflict)> ClaimAsync(Guid id, StaffUserContext user, WorkflowDbContext db, CancellationToken cancellationToken)
+    {
+        var task = await (await TaskQueries.VisibleAsync(db, user, cancellationToken)).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (task is null)
+        {
+            return (null, null);
+        }
+
+        if (task.Status != WorkflowTaskStatus.Open)
+        {
+            return (task, "该任务已办结");
+        }
+
+        if (task.AssigneeUser is null)
+        {
+            task.AssigneeUser = user.UserName;
+            task.Revision++;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return (task, "该任务已被他人签收");
+            }
+        }
+
+        return (task, null);
+    }
 }

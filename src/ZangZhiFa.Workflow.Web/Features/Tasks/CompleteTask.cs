@@ -31,22 +31,15 @@ public static class CompleteTask
                 return TypedResults.NotFound();
             }
 
-            try
+            var (errors, conflict) = await TryCompleteAsync(id, new ResumeInput(user.UserName, request.Outcome, request.Comment, request.Fields), runner, store, cancellationToken);
+            if (errors is not null)
             {
-                await runner.CompleteTaskAsync(id, new ResumeInput(user.UserName, request.Outcome, request.Comment, request.Fields), cancellationToken);
-                await store.SaveChangesAsync(cancellationToken);
+                return TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value), title: "办理内容有误");
             }
-            catch (TaskInputException ex)
+
+            if (conflict is not null)
             {
-                return TypedResults.ValidationProblem(ex.Errors.ToDictionary(e => e.Key, e => e.Value), title: "办理内容有误");
-            }
-            catch (TaskNotOpenException ex)
-            {
-                return TypedResults.Problem(title: ex.Message, statusCode: StatusCodes.Status409Conflict);
-            }
-            catch (ConcurrencyConflictException)
-            {
-                return TypedResults.Problem(title: "该任务刚被他人办理，请刷新后查看", statusCode: StatusCodes.Status409Conflict);
+                return TypedResults.Problem(title: conflict, statusCode: StatusCodes.Status409Conflict);
             }
 
             var now = time.GetUtcNow();
@@ -56,4 +49,33 @@ public static class CompleteTask
                 .ToListAsync(cancellationToken);
             return TypedResults.Ok(new Response(TaskQueries.ToItem(task, now), [.. next.Select(t => TaskQueries.ToItem(t, now))]));
         }).RequireAuthorization().DisableAntiforgery();
+
+    /// <summary>
+    /// Runs the step and commits it. Field errors, or a conflict message when the task was already done by
+    /// someone else; both null on success. Shared with the task page.
+    /// </summary>
+    public static async Task<(IReadOnlyDictionary<string, string[]>? Errors, string? Conflict)> TryCompleteAsync(Guid id, ResumeInput input, WorkflowRunner runner, IWorkflowStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runner.CompleteTaskAsync(id, input, cancellationToken);
+            await store.SaveChangesAsync(cancellationToken);
+            return (null, null);
+        }
+        catch (TaskInputException ex)
+        {
+            return (ex.Errors, null);
+        }
+        catch (TaskNotOpenException ex)
+        {
+            // The engine's message says who completed it and when; API callers keep that detail.
+            return (null, ex.Message);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return (null, "该任务刚被他人办理，请刷新后查看");
+        }
+    }
+
+    public const string AlreadyDone = "该任务已由他人办理";
 }

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ZangZhiFa.Workflow.Web.Tests.Support;
 
@@ -12,34 +9,18 @@ namespace ZangZhiFa.Workflow.Web.Tests.Components.Public;
 /// </summary>
 public sealed class BrowserJourneyTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private readonly WorkflowHost _host = new();
-    private IPlaywright _playwright = null!;
+    private readonly ChromiumHost _chromium = new();
     private IBrowser _browser = null!;
     private string _baseUrl = "";
 
     public async Task InitializeAsync()
     {
-        File.Exists(Chromium).Should().BeTrue("test.sh installs Debian's chromium before the tests run");
-        _host.UseKestrel(0);
-        _host.StartServer();
-        _baseUrl = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // As root, without a sandbox; and no background traffic to hosts this machine cannot reach.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await _chromium.StartAsync();
+        _browser = _chromium.Browser;
+        _baseUrl = _chromium.BaseUrl;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _host.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _chromium.DisposeAsync();
 
     private async Task<(string Number, string Code)> FileComplaintAsync(IPage page, string path, string name, FilePayload? attachment = null)
     {

@@ -86,6 +86,18 @@ public sealed class CaseAttachmentsTests : IAsyncLifetime
         response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
     }
 
+    [Fact]
+    public async Task CasePage_ListsTheFilesWithDownloadLinks_ForTheSupervisingClerk()
+    {
+        using var client = await SignedInAsync("clerk.chengguan");
+        var id = (await client.GetFromJsonAsync<JsonArray>(List))![0]!["id"]!.GetValue<Guid>();
+
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync(new Uri($"/cases/{_number}", UriKind.Relative)));
+
+        html.Should().Contain("<h2 id=\"attachments\">附件</h2>")
+            .And.Contain($"href=\"/api/cases/{_number}/attachments/{id}\"").And.Contain("现场 记录.pdf").And.Contain("照片.png");
+    }
+
     [Theory]
     [InlineData("staff.cgzf")]
     [InlineData("clerk.duilong")]

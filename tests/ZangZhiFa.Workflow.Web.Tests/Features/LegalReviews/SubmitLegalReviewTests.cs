@@ -136,4 +136,19 @@ public sealed class SubmitLegalReviewTests : IAsyncLifetime
 
         (await client.PostAsJsonAsync("/api/legal-reviews", Proposal())).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
+
+    [Fact]
+    public async Task CaseFile_OpensForThePoolReviewer_AndNotForAnUnrelatedUnit()
+    {
+        using var officer = await SignedInAsync("officer.cgzf");
+        (await officer.PostAsJsonAsync("/api/legal-reviews", Proposal())).StatusCode.Should().Be(HttpStatusCode.Created);
+        using var reviewer = await SignedInAsync("reviewer.scjg");
+        using var stranger = await SignedInAsync("officer.scjg");
+
+        var file = await reviewer.GetAsync(new Uri("/api/cases/FS-2026-000001", UriKind.Relative));
+
+        file.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await file.Content.ReadAsStringAsync()).Should().Contain("法制审核：某餐饮公司违规排放油烟案（FS-2026-000001）");
+        (await stranger.GetAsync(new Uri("/api/cases/FS-2026-000001", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
 }

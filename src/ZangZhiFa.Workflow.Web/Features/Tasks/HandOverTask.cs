@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Security;
+
+namespace ZangZhiFa.Workflow.Web.Features.Tasks;
+
+/// <summary>
+/// Moving an open task between people: <c>release</c> (own task back to the group), <c>delegate</c> (own task
+/// to a colleague in scope with the task's role) and <c>reassign</c> (监督科长, supervision lead, moves any task in
+/// scope). Kept in one slice because all three share the "who may receive it" rule.
+/// </summary>
+public static class HandOverTask
+{
+    public sealed record Request(string? UserName);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/tasks/{id:guid}/release", async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> (
+            Guid id, StaffUserContext user, WorkflowDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id && t.AssigneeUser == user.UserName, cancellationToken);
+            if (task is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            if (task.Status != WorkflowTaskStatus.Open)
+            {
+                return TypedResults.Problem(title: "该任务已办结", statusCode: StatusCodes.Status409Conflict);
+            }
+
+            // A task addressed to one person from the flow has no group to go back to.
+            if (task.AssigneeRole is null || task.OrgUnitCode is null)
+            {
+                return TypedResults.Problem(title: "该任务指定由您办理，不能退回", statusCode: StatusCodes.Status409Conflict);
+            }
+
+            return await SaveAsync(db, task, null, time, cancellationToken);
+        }).RequireAuthorization().DisableAntiforgery();
+
+        app.MapPost("/api/tasks/{id:guid}/delegate", async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> (
+            Guid id, Request request, StaffUserContext user, WorkflowDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id && t.AssigneeUser == user.UserName, cancellationToken);
+            if (task is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            return await HandToAsync(db, task, request.UserName, await user.ScopeAsync(cancellationToken), time, cancellationToken);
+        }).RequireAuthorization().DisableAntiforgery();
+
+        app.MapPost("/api/tasks/{id:guid}/reassign", async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> (
+            Guid id, Request request, StaffUserContext user, WorkflowDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            if (!user.Roles.Contains(StaffRoles.SupervisionLead))
+            {
+                return TypedResults.Problem(title: "仅监督科长可以改派任务", statusCode: StatusCodes.Status403Forbidden);
+            }
+
+            var scope = await user.ScopeAsync(cancellationToken);
+            var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+            if (task is null || task.OrgUnitCode is null || !scope.Contains(task.OrgUnitCode))
+            {
+                return TypedResults.NotFound();
+            }
+
+            return await HandToAsync(db, task, request.UserName, scope, time, cancellationToken);
+        }).RequireAuthorization().DisableAntiforgery();
+    }
+
+    /// <summary>The receiver must be active, hold the task's role and sit in the giver's scope.</summary>
+    private static async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> HandToAsync(
+        WorkflowDbContext db, WorkflowTask task, string? userName, IReadOnlySet<string> scope, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (task.Status != WorkflowTaskStatus.Open)
+        {
+            return TypedResults.Problem(title: "该任务已办结", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var target = string.IsNullOrWhiteSpace(userName)
+            ? null
+            : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == userName.Trim() && u.IsActive, cancellationToken);
+        if (target is null || !scope.Contains(target.OrgUnitCode) || (task.AssigneeRole is not null && !target.RoleList.Contains(task.AssigneeRole)))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该用户不在本单位范围内或没有办理此任务的角色"] }, title: "无法转交");
+        }
+
+        return await SaveAsync(db, task, target.UserName, time, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> SaveAsync(
+        WorkflowDbContext db, WorkflowTask task, string? assignee, TimeProvider time, CancellationToken cancellationToken)
+    {
+        task.AssigneeUser = assignee;
+        task.Revision++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return TypedResults.Problem(title: "该任务刚被他人处理，请刷新后查看", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        return TypedResults.Ok(TaskQueries.ToItem(task, time.GetUtcNow()));
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Security;
+
+namespace ZangZhiFa.Workflow.Web.Features.Tasks;
+
+/// <summary>Which slice of the inbox: 我的 (assigned to me), 可认领 (open to my roles), 全部 (both).</summary>
+public enum InboxView
+{
+    All,
+    Mine,
+    Claimable,
+}
+
+/// <summary>Inbox filters as the <c>/tasks</c> query string carries them.</summary>
+public sealed record InboxFilter(string? Flow, string? Stage, bool Overdue, bool NearDue, string? RespondentUnit, string? Category);
+
+/// <summary>
+/// The <c>/tasks</c> inbox over <see cref="TaskQueries.Halves"/>: the same scope as <c>GET /api/tasks</c>, filters
+/// applied to each half so each still walks its index, paging done in SQL.
+/// </summary>
+public sealed class Inbox(WorkflowDbContext db, StaffUserContext user, TimeProvider time, IConfiguration configuration)
+{
+    public sealed record Result(IReadOnlyList<TaskItem> Items, int Total, int MineCount, int ClaimableCount, DateTimeOffset NearDueBefore, IReadOnlyDictionary<string, string> Categories);
+
+    /// <summary>Hours before the due time at which a task counts as near due (临期); config <c>Inbox:NearDueHours</c>.</summary>
+    public int NearDueHours => configuration.GetValue("Inbox:NearDueHours", 48);
+
+    public async Task<Result> PageAsync(InboxView view, InboxFilter filter, int page, int size, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var nearBefore = now.AddHours(NearDueHours);
+        var (own, group) = TaskQueries.Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
+        own = Apply(own, filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
+        group = Apply(group, filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
+        // Pool tasks (法制审核协作) naming the user are claimable too; they sit outside the unit scope.
+        var pool = Apply(TaskQueries.Pool(db, user.UserName), filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
+        var mineCount = await own.CountAsync(cancellationToken);
+        var claimableCount = await group.CountAsync(cancellationToken) + await pool.CountAsync(cancellationToken);
+        IReadOnlyList<IQueryable<WorkflowTask>> halves = view switch
+        {
+            InboxView.Mine => [own],
+            InboxView.Claimable => [group, pool],
+            _ => [own, group, pool],
+        };
+        var (total, rows) = await TaskQueries.OpenPageAsync(halves, page, size, cancellationToken);
+        // One query for the page's categories, not one per row.
+        var numbers = rows.Select(r => r.CorrelationId).OfType<string>().ToList();
+        var categories = await db.Complaints.AsNoTracking().Where(c => numbers.Contains(c.TrackingNumber))
+            .ToDictionaryAsync(c => c.TrackingNumber, c => c.Category, cancellationToken);
+        return new Result([.. rows.Select(t => TaskQueries.ToItem(t, now))], total, mineCount, claimableCount, nearBefore, categories);
+    }
+
+    private IQueryable<WorkflowTask> Apply(IQueryable<WorkflowTask> tasks, InboxFilter filter, DateTimeOffset now, DateTimeOffset nearBefore)
+    {
+        if (!string.IsNullOrWhiteSpace(filter.Flow))
+        {
+            tasks = tasks.Where(t => t.DefinitionId == filter.Flow);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Stage))
+        {
+            tasks = tasks.Where(t => t.ActivityId == filter.Stage);
+        }
+
+        if (filter.Overdue)
+        {
+            tasks = tasks.Where(t => t.DueAt < now);
+        }
+
+        if (filter.NearDue)
+        {
+            tasks = tasks.Where(t => t.DueAt >= now && t.DueAt < nearBefore);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.RespondentUnit))
+        {
+            tasks = tasks.Where(t => db.Complaints.Any(c => c.TrackingNumber == t.CorrelationId && c.RespondentUnitCode == filter.RespondentUnit));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Category))
+        {
+            tasks = tasks.Where(t => db.Complaints.Any(c => c.TrackingNumber == t.CorrelationId && c.Category == filter.Category));
+        }
+
+        return tasks;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ZangZhiFa.Workflow.Web.Tests.Support;
+using static ZangZhiFa.Workflow.Web.Tests.Features.Complaints.ComplaintApi;
+
+namespace ZangZhiFa.Workflow.Web.Tests.Features.Tasks;
+
+/// <summary>release, delegate and reassign: who may move a task, and to whom.</summary>
+public sealed class HandOverTaskTests : IAsyncLifetime
+{
+    private readonly WorkflowHost _host = new();
+    private Guid _taskId;
+
+    public async Task InitializeAsync()
+    {
+        using var publicClient = _host.CreateClient();
+        var (_, created) = await SubmitAsync(publicClient, ValidComplaint());
+        var number = created!["trackingNumber"]!.GetValue<string>();
+        using var clerk = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
+        (await clerk.PostAsJsonAsync($"/api/tasks/{await StaffClients.TaskIdAsync(clerk, "acceptance", number)}/complete", new { outcome = "受理", fields = new { } })).EnsureSuccessStatusCode();
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        _taskId = await StaffClients.TaskIdAsync(handler, "investigate", number);
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private static async Task<string?> AssigneeAsync(HttpClient client, Guid id) =>
+        (await client.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray()
+            .SingleOrDefault(t => t!["id"]!.GetValue<Guid>() == id)?["assigneeUser"]?.GetValue<string>();
+
+    [Fact]
+    public async Task Release_PutsAClaimedTaskBackToTheGroup_WhenTheClaimantReleasesIt()
+    {
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        (await handler.PostAsync(new Uri($"/api/tasks/{_taskId}/claim", UriKind.Relative), null)).EnsureSuccessStatusCode();
+
+        var response = await handler.PostAsync(new Uri($"/api/tasks/{_taskId}/release", UriKind.Relative), null);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await AssigneeAsync(handler, _taskId)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Release_Returns404_WhenTheTaskIsNotClaimedByTheCaller()
+    {
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+
+        (await handler.PostAsync(new Uri($"/api/tasks/{_taskId}/release", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Delegate_Returns400AndKeepsTheTask_WhenTheReceiverIsOutOfScopeOrLacksTheRole()
+    {
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        (await handler.PostAsync(new Uri($"/api/tasks/{_taskId}/claim", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        using var regionHandler = await StaffClients.SignedInAsync(_host, "handler");
+        (await AssigneeAsync(regionHandler, _taskId)).Should().BeNull("not yet theirs");
+
+        // handler (自治区) is above 拉萨, so outside handler.lasa's scope: refused.
+        (await handler.PostAsJsonAsync($"/api/tasks/{_taskId}/delegate", new { userName = "handler" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        // clerk.lasa is in scope but lacks 承办人: refused.
+        (await handler.PostAsJsonAsync($"/api/tasks/{_taskId}/delegate", new { userName = "clerk.lasa" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await AssigneeAsync(handler, _taskId)).Should().Be("handler.lasa");
+    }
+
+    [Fact]
+    public async Task Reassign_Returns403_WhenTheCallerIsNotTheSupervisionLead()
+    {
+        using var handler = await StaffClients.SignedInAsync(_host, "handler");
+
+        (await handler.PostAsJsonAsync($"/api/tasks/{_taskId}/reassign", new { userName = "handler.lasa" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Reassign_GivesTheTaskToTheNamedHandler_WhenTheLeadAsks()
+    {
+        using var lead = await StaffClients.SignedInAsync(_host, "lead");
+
+        var response = await lead.PostAsJsonAsync($"/api/tasks/{_taskId}/reassign", new { userName = "handler" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        using var regionHandler = await StaffClients.SignedInAsync(_host, "handler");
+        (await AssigneeAsync(regionHandler, _taskId)).Should().Be("handler");
+        using var lasaHandler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        (await AssigneeAsync(lasaHandler, _taskId)).Should().BeNull("it left the group when it was reassigned");
+    }
+}
