@@ -62,6 +62,7 @@ public static class DependencyInjection
             sp.GetServices<IWorkflowService>().ToDictionary(s => s.Name, StringComparer.Ordinal)));
         services.AddSingleton(new SupervisorRandom(Random.Shared));
         services.AddScoped<IWorkflowService, PickSupervisorService>();
+        services.AddScoped<IWorkflowService, AppointSupervisorService>();
         services.AddScoped<WorkflowRunner>();
 
         services.AddQuartz(quartz =>

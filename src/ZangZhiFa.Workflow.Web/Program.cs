@@ -18,6 +18,7 @@ using ZangZhiFa.Workflow.Web.Features.Accountability;
 using ZangZhiFa.Workflow.Web.Features.LegalReviews;
 using ZangZhiFa.Workflow.Web.Features.OrgUnits;
 using ZangZhiFa.Workflow.Web.Features.SupervisionDocuments;
+using ZangZhiFa.Workflow.Web.Features.Supervisors;
 using ZangZhiFa.Workflow.Web.Localization;
 
 if (args is ["validate", ..])
@@ -67,6 +68,7 @@ builder.Services.AddScoped<SupplementComplaint.Handler>();
 builder.Services.AddScoped<SubmitLegalReview.Handler>();
 builder.Services.AddScoped<OpenAccountabilityCase.Handler>();
 builder.Services.AddScoped<IssueSupervisionDocument.Handler>();
+builder.Services.AddScoped<AppointSupervisor.Handler>();
 builder.Services.AddPublicSite();
 builder.Services.AddStaffSite();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -108,6 +110,7 @@ CompleteTask.Map(app);
 SubmitLegalReview.Map(app);
 OpenAccountabilityCase.Map(app);
 IssueSupervisionDocument.Map(app);
+AppointSupervisor.Map(app);
 CaseAttachments.Map(app);
 ZangZhiFa.Workflow.Web.Features.Audit.VerifyAudit.Map(app);
 PublicSite.Map(app);

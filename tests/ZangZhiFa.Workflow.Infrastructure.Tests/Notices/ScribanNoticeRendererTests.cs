@@ -119,6 +119,10 @@ public sealed class ScribanNoticeRendererTests : IDisposable
              "<strong>变更原监督决定</strong>，变更为：仅退还鲜活商品", "按照变更后的决定继续纠正"]
         },
         {
+            "notices/supervisor-appointment",
+            ["<div class=\"issuer-mark\">拉萨市司法局</div>", "边巴：", "聘请你为拉萨市司法局行政执法特邀监督员（律师），聘期自2026年3月2日至2031年3月1日", "主动申请回避", "编号：PY-2026-000001"]
+        },
+        {
             "email/task-reminder",
             ["办理提醒：投诉举报受理审查（TS-2026-000123）", "德吉：", "拉萨市城关区司法局承办的任务《投诉举报受理审查（TS-2026-000123）》",
              "2026年3月5日 18:00", "href=\"https://zfjd.xizang.example/tasks/42\""]
@@ -575,6 +579,12 @@ public sealed class ScribanNoticeRendererTests : IDisposable
                 model["issue_decision"] = new JsonObject { ["documentNumber"] = "藏司监〔2026〕1号" };
                 model["await_objection"] = new JsonObject { ["reason"] = "扣押物品系依法实施" };
                 model["decision"] = Decision("变更", new JsonObject { ["reasons"] = "部分物品属鲜活商品", ["changedTo"] = "仅退还鲜活商品" });
+                break;
+            case "notices/supervisor-appointment":
+                model["instance"]!["correlationId"] = "PY-2026-000001";
+                model["appointingUnitName"] = "拉萨市司法局";
+                model["candidate"] = new JsonObject { ["name"] = "边巴", ["category"] = "律师" };
+                model["appoint"] = new JsonObject { ["termStart"] = "2026-03-02", ["termEnd"] = "2031-03-01" };
                 break;
             case "email/task-reminder":
                 model["task"] = new JsonObject
