@@ -8,6 +8,7 @@ using ZangZhiFa.Workflow.Web.Cli;
 using ZangZhiFa.Workflow.Web.Components;
 using ZangZhiFa.Workflow.Web.Components.Public;
 using ZangZhiFa.Workflow.Web.Features;
+using ZangZhiFa.Workflow.Web.Features.Admin;
 using ZangZhiFa.Workflow.Web.Features.Auth;
 using ZangZhiFa.Workflow.Web.Features.Tasks;
 using ZangZhiFa.Workflow.Web.Security;
@@ -65,6 +66,7 @@ builder.Services.AddScoped<SubmitLegalReview.Handler>();
 builder.Services.AddScoped<OpenAccountabilityCase.Handler>();
 builder.Services.AddScoped<IssueSupervisionDocument.Handler>();
 builder.Services.AddPublicSite();
+builder.Services.AddAdminConsole();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
 
@@ -104,6 +106,7 @@ OpenAccountabilityCase.Map(app);
 IssueSupervisionDocument.Map(app);
 ZangZhiFa.Workflow.Web.Features.Audit.VerifyAudit.Map(app);
 PublicSite.Map(app);
+AdminConsole.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -36,6 +36,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
 
     public DbSet<Complaint> Complaints => Set<Complaint>();
 
+    public DbSet<Definitions.StoredDefinition> StoredDefinitions => Set<Definitions.StoredDefinition>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         if (Database.IsSqlite())
@@ -181,6 +183,18 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.RespondentUnitCode).HasMaxLength(50);
             e.HasIndex(x => x.RespondentUnitCode);
             e.HasIndex(x => x.InstanceId);
+        });
+
+        modelBuilder.Entity<Definitions.StoredDefinition>(e =>
+        {
+            e.ToTable("workflow_definitions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.DefinitionId).HasMaxLength(100);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.SavedBy).HasMaxLength(100);
+            // One row per published version; SQLite treats NULLs as distinct, so drafts (Version null) are not
+            // constrained here — the handler keeps one draft per flow.
+            e.HasIndex(x => new { x.DefinitionId, x.Version }).IsUnique();
         });
 
         modelBuilder.Entity<StaffUser>(e =>
