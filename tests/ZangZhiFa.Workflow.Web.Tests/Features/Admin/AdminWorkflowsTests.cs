@@ -57,6 +57,21 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdminPages_RenderForAdminAndRedirectOthersToSignIn()
+    {
+        using var admin = await SignInAsync(_host);
+        using var anonymous = _host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var list = await admin.GetStringAsync(new Uri("/admin/workflows", UriKind.Relative));
+        var designer = await admin.GetAsync(new Uri("/admin/workflows/complaint-intake", UriKind.Relative));
+        var refused = await anonymous.GetAsync(new Uri("/admin/workflows", UriKind.Relative));
+
+        System.Net.WebUtility.HtmlDecode(list).Should().Contain("投诉举报办理").And.Contain("v1 已发布（0 件）");
+        designer.StatusCode.Should().Be(HttpStatusCode.OK);
+        refused.StatusCode.Should().Be(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
     public async Task ListWorkflows_ReturnsShippedFlowsWithVersionOne_WhenNothingPublished()
     {
         using var admin = await SignInAsync(_host);
