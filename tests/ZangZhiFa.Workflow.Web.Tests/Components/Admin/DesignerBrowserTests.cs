@@ -88,4 +88,37 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepoPaths.Root, "docs", "designer.png") });
         await context.DisposeAsync();
     }
+
+    [Fact]
+    public async Task Designer_RefusesToPublishAnUnconnectedStep_AndPublishesVersionTwoOnceItIsRemoved()
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        (await context.APIRequest.PostAsync(_baseUrl + "/api/auth/login", new APIRequestContextOptions { DataObject = new { userName = "admin", password = "Demo#2026" } })).Status.Should().Be(200);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_baseUrl + "/admin/workflows/complaint-intake");
+        await page.WaitForSelectorAsync(".activity-node[data-activity=acceptance]", new PageWaitForSelectorOptions { Timeout = 30000 });
+
+        await page.ClickAsync(".palette-item[data-type=HumanTask]");
+        await page.WaitForSelectorAsync(".activity-node[data-activity=humanTask1]");
+        await page.FillAsync("#node-title", "监督科长审核");
+        await page.FillAsync("#node-properties", """{ "title": "审核", "assignee": { "role": "监督科长", "orgUnit": "supervisingUnitCode" }, "outcomes": [ "同意" ] }""");
+        await page.WaitForSelectorAsync(".activity-node.invalid[data-activity=humanTask1]");
+        await page.FillAsync("#node-properties", "{ \"title\": ");
+        (await page.InnerTextAsync("#properties-error")).Should().Contain("JSON 格式错误");
+        await page.ClickAsync("#publish");
+        // Errors are already listed while typing; wait for the publish answer itself.
+        await page.Locator("#validation-result", new PageLocatorOptions { HasText = "未发布" }).WaitForAsync();
+
+        (await page.InnerTextAsync("#validation-result")).Should().Contain("未发布").And.Contain("activity 'humanTask1'");
+        (await page.InnerTextAsync(".activity-node[data-activity=humanTask1] .activity-title")).Should().Be("监督科长审核");
+
+        await page.ClickAsync("#delete");
+        await page.WaitForSelectorAsync(".activity-node[data-activity=humanTask1]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        await page.ClickAsync("#publish");
+        await page.Locator("#validation-result", new PageLocatorOptions { HasText = "已发布" }).WaitForAsync();
+
+        (await page.InnerTextAsync("#validation-result")).Should().Contain("已发布为 v2");
+        _server.Services.GetRequiredService<DefinitionCatalog>().FindLatest("complaint-intake")!.Version.Should().Be(2);
+        await context.DisposeAsync();
+    }
 }
