@@ -163,12 +163,29 @@ public sealed class WorkflowAdmin(WorkflowDbContext db, IWorkflowStore store, De
         }
 
         Journal(definitionId, "definition-published", actor, DefinitionDiff.Summary(before, definition, $"v{definition.Version}"));
-        await store.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await store.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (!await VersionTakenAsync(definitionId, definition.Version, cancellationToken))
+            {
+                throw;
+            }
+
+            // Another admin published the same number first (unique index); nothing of this attempt was written.
+            return new(null, [DefinitionError.From(new ValidationError(definitionId + ".json", null, null, "version", $"v{definition.Version} 刚被其他管理员发布，请刷新后重试 (version taken)"))]);
+        }
 
         // Only after the commit: an instance must never start on a version the database does not hold.
         catalog.Publish(WorkflowDefinitionSerializer.Deserialize(text, definitionId));
         return new(definition.Version, []);
     }
+
+    private async Task<bool> VersionTakenAsync(string definitionId, int version, CancellationToken cancellationToken) =>
+        await db.StoredDefinitions.AsNoTracking().AnyAsync(d => d.DefinitionId == definitionId && d.Version == version, cancellationToken);
 
     private void Journal(string definitionId, string @event, string actor, string summary) =>
         store.AddJournal(new JournalEntry

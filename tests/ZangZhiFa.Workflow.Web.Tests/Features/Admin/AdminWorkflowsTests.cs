@@ -155,6 +155,8 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
             .SingleAsync(j => j.CorrelationId == WorkflowAdmin.JournalCasePrefix + "complaint-intake"));
         journal.Should().BeEquivalentTo(new { Event = "definition-published", Actor = "admin" }, o => o.ExcludingMissingMembers());
         journal.Summary.Should().Contain("v2").And.Contain("新增节点 lead_approval");
+        var audit = (await admin.GetFromJsonAsync<JsonObject>("/api/audit/verify"))!;
+        audit["intact"]!.GetValue<bool>().Should().BeTrue(audit.ToJsonString());
     }
 
     [Fact]
