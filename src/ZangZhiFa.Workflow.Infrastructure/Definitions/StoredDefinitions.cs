@@ -20,6 +20,14 @@ public static class StoredDefinitions
             .ToListAsync(cancellationToken);
         foreach (var row in rows)
         {
+            if (catalog.Find(row.DefinitionId, row.Version!.Value) is not null)
+            {
+                // A shipped file took a number an admin had already published; silently preferring either would move
+                // running cases onto a flow they did not start on.
+                throw new InvalidOperationException(
+                    $"流程 “{row.DefinitionId}” v{row.Version} 既有发布文件又有管理员发布的版本，请给文件换一个更高的版本号 (version clash between workflows/ and the database)");
+            }
+
             catalog.Publish(WorkflowDefinitionSerializer.Deserialize(row.Json, $"{row.DefinitionId} v{row.Version}"));
         }
 

@@ -192,9 +192,9 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.DefinitionId).HasMaxLength(100);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.SavedBy).HasMaxLength(100);
-            // One row per published version; SQLite treats NULLs as distinct, so drafts (Version null) are not
-            // constrained here — the handler keeps one draft per flow.
+            // One row per published version (SQLite treats the drafts' NULL versions as distinct) and one draft per flow.
             e.HasIndex(x => new { x.DefinitionId, x.Version }).IsUnique();
+            e.HasIndex(x => x.DefinitionId).IsUnique().HasFilter("\"Status\" = 'Draft'").HasDatabaseName("IX_workflow_definitions_draft");
         });
 
         modelBuilder.Entity<StaffUser>(e =>

@@ -528,6 +528,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DefinitionId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_workflow_definitions_draft")
+                        .HasFilter("\"Status\" = 'Draft'");
+
                     b.HasIndex("DefinitionId", "Version")
                         .IsUnique();
 

@@ -182,6 +182,37 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Startup_Fails_WhenAShippedFileClaimsAVersionAnAdminPublished()
+    {
+        var data = Directory.CreateTempSubdirectory("zzf-clash-").FullName;
+        var workflows = Directory.CreateTempSubdirectory("zzf-clash-flows-").FullName;
+        await using (var first = new WorkflowHost(data))
+        {
+            using var admin = await SignInAsync(first);
+            (await PostAsync(admin, "/api/admin/workflows/complaint-intake/publish", WithLeadApproval(await ExportAsync(admin, "complaint-intake", 1)))).Response.EnsureSuccessStatusCode();
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "workflows")))
+        {
+            File.Copy(file, Path.Combine(workflows, Path.GetFileName(file)));
+        }
+
+        var shippedV2 = WorkflowDefinitionSerializer.Deserialize(await File.ReadAllTextAsync(Path.Combine(workflows, "complaint-intake.json")), "x");
+        shippedV2.Version = 2;
+        await File.WriteAllTextAsync(Path.Combine(workflows, "complaint-intake-v2.json"), WorkflowDefinitionSerializer.Serialize(shippedV2));
+
+        await using (var second = new WorkflowHost(data, settings: new Dictionary<string, string> { ["Paths:Workflows"] = workflows }))
+        {
+            var start = () => second.CreateClient();
+
+            start.Should().Throw<InvalidOperationException>().WithMessage("*complaint-intake*v2*");
+        }
+
+        WorkflowHost.DeleteData(data);
+        Directory.Delete(workflows, recursive: true);
+    }
+
+    [Fact]
     public async Task Diff_ListsAddedActivityAndRewiredConnections_BetweenVersionOneAndTwo()
     {
         using var admin = await SignInAsync(_host);

@@ -11,7 +11,7 @@ using ZangZhiFa.Workflow.Infrastructure.Persistence;
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(WorkflowDbContext))]
-    [Migration("20261129043230_AddWorkflowDrafts")]
+    [Migration("20261129050948_AddWorkflowDrafts")]
     partial class AddWorkflowDrafts
     {
         /// <inheritdoc />
@@ -530,6 +530,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DefinitionId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_workflow_definitions_draft")
+                        .HasFilter("\"Status\" = 'Draft'");
 
                     b.HasIndex("DefinitionId", "Version")
                         .IsUnique();

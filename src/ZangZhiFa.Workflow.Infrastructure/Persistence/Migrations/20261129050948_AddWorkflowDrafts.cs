@@ -33,6 +33,13 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                 table: "workflow_definitions",
                 columns: new[] { "DefinitionId", "Version" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_workflow_definitions_draft",
+                table: "workflow_definitions",
+                column: "DefinitionId",
+                unique: true,
+                filter: "\"Status\" = 'Draft'");
         }
 
         /// <inheritdoc />
