@@ -36,6 +36,7 @@ public sealed partial class WorkflowDesigner : IDisposable
     private string? _propertiesError;
     private IReadOnlyList<DefinitionError> _errors = [];
     private string? _message;
+    private string? _export;
 
     [Parameter]
     public string DefinitionId { get; set; } = "";
@@ -52,7 +53,6 @@ public sealed partial class WorkflowDesigner : IDisposable
     [Inject]
     private AuthenticationStateProvider Authentication { get; set; } = null!;
 
-    private string ExportHref => "data:application/json;charset=utf-8," + Uri.EscapeDataString(CurrentJson());
 
     protected override async Task OnInitializedAsync()
     {
@@ -271,6 +271,8 @@ public sealed partial class WorkflowDesigner : IDisposable
             })];
         return WorkflowDefinitionSerializer.Serialize(definition);
     }
+
+    private void Export() => _export = CurrentJson();
 
     private void ValidateAsync()
     {

@@ -82,6 +82,11 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         (await page.InnerTextAsync("#validation-result")).Should().Contain("校验通过");
         (await page.Locator(".activity-node.invalid").CountAsync()).Should().Be(0);
 
+        await page.ClickAsync("#export");
+        await page.WaitForSelectorAsync("#export-json");
+        var exported = await page.InputValueAsync("#export-json");
+        exported.Should().Be(WorkflowDefinitionSerializer.Serialize(expected), "the canvas exports the flow it loaded unchanged, in the export format");
+
         await page.ClickAsync("#fit");
         await page.ClickAsync(".activity-node[data-activity=investigate]");
         await page.WaitForSelectorAsync("#node-properties");
