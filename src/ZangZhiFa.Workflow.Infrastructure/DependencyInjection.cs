@@ -11,6 +11,7 @@ using ZangZhiFa.Workflow.Engine.Definitions;
 using ZangZhiFa.Workflow.Engine.Expressions;
 using ZangZhiFa.Workflow.Engine.Runtime;
 using ZangZhiFa.Workflow.Infrastructure.Calendar;
+using ZangZhiFa.Workflow.Infrastructure.Definitions;
 using ZangZhiFa.Workflow.Infrastructure.Email;
 using ZangZhiFa.Workflow.Infrastructure.Notices;
 using ZangZhiFa.Workflow.Infrastructure.Organization;
@@ -112,5 +113,7 @@ public static class DependencyInjection
         }
 
         logger.LogInformation("Loaded {Count} workflow definitions from {Folder}", definitions.Count, paths.Workflows);
+        var stored = await StoredDefinitions.LoadPublishedAsync(db, catalog, cancellationToken);
+        logger.LogInformation("Loaded {Count} published designer versions from the database", stored);
     }
 }

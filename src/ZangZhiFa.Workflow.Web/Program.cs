@@ -10,6 +10,7 @@ using ZangZhiFa.Workflow.Web.Components.Public;
 using ZangZhiFa.Workflow.Web.Components.Staff;
 using ZangZhiFa.Workflow.Web.Features;
 using ZangZhiFa.Workflow.Web.Features.Attachments;
+using ZangZhiFa.Workflow.Web.Features.Admin;
 using ZangZhiFa.Workflow.Web.Features.Auth;
 using ZangZhiFa.Workflow.Web.Features.Tasks;
 using ZangZhiFa.Workflow.Web.Security;
@@ -71,6 +72,7 @@ builder.Services.AddScoped<IssueSupervisionDocument.Handler>();
 builder.Services.AddScoped<AppointSupervisor.Handler>();
 builder.Services.AddPublicSite();
 builder.Services.AddStaffSite();
+builder.Services.AddAdminConsole();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
 
@@ -115,6 +117,7 @@ CaseAttachments.Map(app);
 ZangZhiFa.Workflow.Web.Features.Audit.VerifyAudit.Map(app);
 PublicSite.Map(app);
 StaffSite.Map(app);
+AdminConsole.Map(app);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

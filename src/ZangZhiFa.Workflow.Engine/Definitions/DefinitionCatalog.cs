@@ -35,6 +35,15 @@ public sealed class DefinitionCatalog : IWorkflowDefinitionProvider
         }
     }
 
+    /// <summary>Every published version of <paramref name="definitionId"/>, oldest first.</summary>
+    public IReadOnlyList<WorkflowDefinition> Versions(string definitionId)
+    {
+        lock (_gate)
+        {
+            return _byId.TryGetValue(definitionId, out var versions) ? [.. versions.Values] : [];
+        }
+    }
+
     public WorkflowDefinition? FindLatest(string definitionId)
     {
         lock (_gate)

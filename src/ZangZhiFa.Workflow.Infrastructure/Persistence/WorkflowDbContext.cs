@@ -37,6 +37,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<Complaint> Complaints => Set<Complaint>();
 
     public DbSet<ComplaintAttachment> ComplaintAttachments => Set<ComplaintAttachment>();
+    public DbSet<Definitions.StoredDefinition> StoredDefinitions => Set<Definitions.StoredDefinition>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -195,6 +196,18 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.ContentType).HasMaxLength(100);
             e.Property(x => x.Sha256).HasMaxLength(64);
             e.HasIndex(x => x.Sha256);
+        });
+
+        modelBuilder.Entity<Definitions.StoredDefinition>(e =>
+        {
+            e.ToTable("workflow_definitions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.DefinitionId).HasMaxLength(100);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.SavedBy).HasMaxLength(100);
+            // One row per published version (SQLite treats the drafts' NULL versions as distinct) and one draft per flow.
+            e.HasIndex(x => new { x.DefinitionId, x.Version }).IsUnique();
+            e.HasIndex(x => x.DefinitionId).IsUnique().HasFilter("\"Status\" = 'Draft'").HasDatabaseName("IX_workflow_definitions_draft");
         });
 
         modelBuilder.Entity<StaffUser>(e =>

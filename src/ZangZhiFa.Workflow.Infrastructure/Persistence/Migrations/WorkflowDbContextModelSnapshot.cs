@@ -535,6 +535,50 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.ToTable("complaint_attachments", (string)null);
                 });
 
+            modelBuilder.Entity("ZangZhiFa.Workflow.Infrastructure.Definitions.StoredDefinition", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DefinitionId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SavedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DefinitionId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_workflow_definitions_draft")
+                        .HasFilter("\"Status\" = 'Draft'");
+
+                    b.HasIndex("DefinitionId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("workflow_definitions", (string)null);
+                });
+
             modelBuilder.Entity("ZangZhiFa.Workflow.Infrastructure.Persistence.OrgUnit", b =>
                 {
                     b.Property<string>("Code")
