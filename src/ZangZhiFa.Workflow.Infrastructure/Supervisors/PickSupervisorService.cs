@@ -50,6 +50,7 @@ public sealed class PickSupervisorService(WorkflowDbContext db, IWorkingCalendar
             return new ServiceResult("none", null, $"无可选的特邀监督员（回避/排除：{left}）");
         }
 
+        // The whole draw is kept with the case (the journal line is cut at 1,000 characters in a large pool).
         var value = new JsonObject
         {
             ["userName"] = chosen.UserName,
@@ -57,9 +58,14 @@ public sealed class PickSupervisorService(WorkflowDbContext db, IWorkingCalendar
             ["category"] = chosen.Category,
             ["probability"] = Math.Round(draw.ChosenProbability, 4),
             ["eligible"] = draw.Eligible.Count,
+            ["candidates"] = new JsonArray([.. draw.Eligible.Select(e => (JsonNode)new JsonObject
+            {
+                ["userName"] = e.Candidate.UserName, ["load"] = e.Candidate.Load, ["probability"] = Math.Round(e.Probability, 4),
+            })]),
+            ["excluded"] = new JsonArray([.. draw.Excluded.Select(c => (JsonNode)new JsonObject { ["userName"] = c.UserName, ["reason"] = c.Conflict })]),
         };
         return new ServiceResult("selected", value, string.Create(CultureInfo.InvariantCulture,
-            $"抽取特邀监督员：{chosen.Name}（{chosen.Category}）。候选及概率：{odds}；回避/排除：{left}"));
+            $"抽取特邀监督员：{chosen.Name}（{chosen.Category}）。回避/排除：{left}；候选及概率：{odds}"));
     }
 
     /// <summary>Why a supervisor may not take the case, or null.</summary>

@@ -624,4 +624,22 @@ public sealed class ComplaintIntakeTests
 
         _engine.OpenTask("invite").AssigneeUser.Should().Be("supervisor.lasa1");
     }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public async Task InvitedSupervisor_IsInvitedAfterAnOverdueInvestigation_WhenTheAdminSwitchedItOn(bool switchedOn, bool invited)
+    {
+        var inputs = Inputs();
+        inputs["supervisionWhenOverdue"] = switchedOn;
+        await StartAsync(inputs);
+        await AcceptAsync();
+        var due = _engine.OpenTask("investigate").DueAt!.Value;
+        await _engine.AdvanceAsync(due - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+        _engine.Store.Notices.Should().Contain(n => n.Title == "督办通知书");
+
+        await FinishInvestigationAsync();
+
+        _engine.OpenTasks().Select(t => t.ActivityId).Should().Equal(invited ? "invite" : "decide");
+    }
 }
