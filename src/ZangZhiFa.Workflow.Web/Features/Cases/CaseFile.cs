@@ -106,6 +106,26 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
             return null;
         }
 
-        return await FindAsync(notice.CorrelationId, cancellationToken) is null ? null : notice.Html;
+        if (await FindAsync(notice.CorrelationId, cancellationToken) is not { } file)
+        {
+            return null;
+        }
+
+        if (file.Complaint is null or { IdentityShown: true })
+        {
+            return notice.Html;
+        }
+
+        // Notices to the complainant name them (and may quote their contact details); staff who may not know who
+        // complained read the same document with those values masked, as on the case page.
+        var complaint = await db.Complaints.AsNoTracking().FirstAsync(c => c.TrackingNumber == notice.CorrelationId, cancellationToken);
+        var html = notice.Html;
+        foreach (var value in new[] { complaint.ComplainantName, complaint.IdNumber, complaint.Phone, complaint.Email, complaint.Address }
+                     .Where(v => v is { Length: >= 2 }).OrderByDescending(v => v!.Length))
+        {
+            html = html.Replace(value!, Masked, StringComparison.Ordinal).Replace(System.Net.WebUtility.HtmlEncode(value!), Masked, StringComparison.Ordinal);
+        }
+
+        return html;
     }
 }

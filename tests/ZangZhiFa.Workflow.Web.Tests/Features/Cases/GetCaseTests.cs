@@ -71,6 +71,27 @@ public sealed class GetCaseTests : IAsyncLifetime
         body.ToJsonString().Should().NotContain("次仁卓玛").And.NotContain("13908900000").And.NotContain(ValidResidentId());
     }
 
+    [Theory]
+    [InlineData("clerk.chengguan", true)]
+    [InlineData("lead", false)]
+    public async Task Notice_MasksTheComplainant_ForStaffWhoMayNotKnowWhoComplained(string userName, bool shown)
+    {
+        var (_, body) = await CaseAsync(userName);
+        var receipt = body!["notices"]!.AsArray().Single(n => n!["title"]!.GetValue<string>() == "投诉举报受理回执")!["id"]!.GetValue<Guid>();
+        using var client = await StaffClients.SignedInAsync(_host, userName);
+
+        var html = await client.GetStringAsync(new Uri($"/staff/notices/{receipt}", UriKind.Relative));
+
+        if (shown)
+        {
+            html.Should().Contain("次仁卓玛：");
+        }
+        else
+        {
+            html.Should().Contain("***：").And.NotContain("次仁卓玛").And.NotContain("13908900000");
+        }
+    }
+
     [Fact]
     public async Task GetCase_Returns404_WhenTheCaseIsInAnotherPrefecture()
     {
