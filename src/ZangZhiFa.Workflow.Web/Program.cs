@@ -110,6 +110,7 @@ ListTasks.Map(app);
 ClaimTask.Map(app);
 CompleteTask.Map(app);
 SubmitLegalReview.Map(app);
+LegalReviewFiles.Map(app);
 OpenAccountabilityCase.Map(app);
 IssueSupervisionDocument.Map(app);
 AppointSupervisor.Map(app);

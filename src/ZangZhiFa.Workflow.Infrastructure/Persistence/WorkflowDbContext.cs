@@ -37,6 +37,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<Complaint> Complaints => Set<Complaint>();
 
     public DbSet<ComplaintAttachment> ComplaintAttachments => Set<ComplaintAttachment>();
+
+    public DbSet<LegalReviews.LegalReviewAttachment> LegalReviewAttachments => Set<LegalReviews.LegalReviewAttachment>();
     public DbSet<Definitions.StoredDefinition> StoredDefinitions => Set<Definitions.StoredDefinition>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -196,6 +198,17 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.ContentType).HasMaxLength(100);
             e.Property(x => x.Sha256).HasMaxLength(64);
             e.HasIndex(x => x.Sha256);
+        });
+
+        modelBuilder.Entity<LegalReviews.LegalReviewAttachment>(e =>
+        {
+            e.ToTable("legal_review_attachments");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.CaseNumber).HasMaxLength(30);
+            e.HasIndex(x => new { x.CaseNumber, x.Ordinal }).IsUnique();
+            e.Property(x => x.FileName).HasMaxLength(255);
+            e.Property(x => x.ContentType).HasMaxLength(100);
+            e.Property(x => x.Sha256).HasMaxLength(64);
         });
 
         modelBuilder.Entity<Definitions.StoredDefinition>(e =>

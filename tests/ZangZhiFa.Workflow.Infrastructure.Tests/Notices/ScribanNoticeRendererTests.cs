@@ -105,7 +105,7 @@ public sealed class ScribanNoticeRendererTests : IDisposable
             ["<div class=\"issuer-mark\">城关区司法局</div>", "城关区城市管理综合行政执法局：", "（城管罚〔2026〕15号）“某建材公司占道堆放案”",
              "（属于对单位处以10万元以上罚款情形）", "<tr><th>当事人</th><td>拉萨某建材有限公司</td></tr>", "<tr><th>执法程序</th><td>不符合</td></tr>",
              "<tr><th>证据</th><td>符合</td></tr>", "未发现涉嫌犯罪需移送的情形", "审核意见为：<strong>建议修改后提交</strong>。未告知当事人听证权利。",
-             "修改后重新报送法制审核", "审核人员：fzsh.chengguan", "送审编号：FS-2026-000001"]
+             "修改后重新报送法制审核", "审核人员：fzsh.chengguan", "送审编号：FS-2026-000001", "附件：<ol><li>听证笔录.pdf</li><li>现场照片.jpg</li></ol>"]
         },
         {
             "notices/supervision-document",
@@ -542,6 +542,7 @@ public sealed class ScribanNoticeRendererTests : IDisposable
                 model["instance"]!["correlationId"] = "FS-2026-000001";
                 model["submittingUnitName"] = "城关区城市管理综合行政执法局";
                 model["catalogue"] = new JsonObject { ["labels"] = "对单位处以10万元以上罚款" };
+                model["attachments"] = new JsonArray("听证笔录.pdf", "现场照片.jpg");
                 model["proposal"] = new JsonObject
                 {
                     ["caseName"] = "某建材公司占道堆放案",

@@ -579,6 +579,46 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.ToTable("workflow_definitions", (string)null);
                 });
 
+            modelBuilder.Entity("ZangZhiFa.Workflow.Infrastructure.LegalReviews.LegalReviewAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CaseNumber")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseNumber", "Ordinal")
+                        .IsUnique();
+
+                    b.ToTable("legal_review_attachments", (string)null);
+                });
+
             modelBuilder.Entity("ZangZhiFa.Workflow.Infrastructure.Persistence.OrgUnit", b =>
                 {
                     b.Property<string>("Code")

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Runtime;
+using ZangZhiFa.Workflow.Infrastructure.LegalReviews;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Features.Attachments;
 using ZangZhiFa.Workflow.Web.Security;
 
 namespace ZangZhiFa.Workflow.Web.Features.LegalReviews;
@@ -62,8 +64,26 @@ public static class SubmitLegalReview
     public sealed record Response(string CaseNumber, string Stage, bool ReviewRequired);
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/legal-reviews", async Task<Results<Created<Response>, ValidationProblem, ForbidHttpResult>> (HttpRequest http, Handler handler, CancellationToken cancellationToken) =>
+        app.MapPost("/api/legal-reviews", async Task<Results<Created<Response>, ValidationProblem, ForbidHttpResult, ProblemHttpResult>> (HttpRequest http, Handler handler, AttachmentStore attachments, CancellationToken cancellationToken) =>
         {
+            if (http.HasFormContentType)
+            {
+                // Multipart: the same fields as form fields, files (evidence, hearing record…) under `attachments`.
+                if (await ComplaintUpload.ReadFormAsync(http, attachments.Options, cancellationToken) is not { } form)
+                {
+                    return ComplaintUpload.TooLarge(attachments.Options);
+                }
+
+                var (fromForm, formErrors) = FromForm(form);
+                using var batch = await attachments.StageAsync(form.Files.GetFiles(ComplaintUpload.FilesField), cancellationToken);
+                foreach (var (field, messages) in formErrors)
+                {
+                    batch.Errors[field] = messages;
+                }
+
+                return await handler.HandleAsync(fromForm, batch, cancellationToken);
+            }
+
             Request? request;
             try
             {
@@ -80,8 +100,58 @@ public static class SubmitLegalReview
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["请求内容为空"] }, title: "提交内容格式错误");
             }
 
-            return await handler.HandleAsync(request, cancellationToken);
+            using var none = AttachmentBatch.Empty();
+            return await handler.HandleAsync(request, none, cancellationToken);
         }).RequireAuthorization().DisableAntiforgery();
+
+    /// <summary>The request from form fields; numbers and flags that do not parse are field errors.</summary>
+    public static (Request Request, Dictionary<string, string[]> Errors) FromForm(IFormCollection form)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        string? Text(string name) => form.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v.ToString()) ? v.ToString() : null;
+        decimal? Amount(string name)
+        {
+            if (Text(name) is not { } text)
+            {
+                return null;
+            }
+
+            if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+
+            errors[name] = ["须为数字（元）"];
+            return null;
+        }
+
+        bool Flag(string name)
+        {
+            var text = Text(name)?.ToLowerInvariant();
+            if (text is null or "false" or "off" or "0")
+            {
+                return false;
+            }
+
+            if (text is "true" or "on" or "1")
+            {
+                return true;
+            }
+
+            errors[name] = ["须为 true 或 false"];
+            return false;
+        }
+
+        var request = new Request
+        {
+            CaseName = Text("caseName"), CaseNumber = Text("caseNumber"), PartyName = Text("partyName"), PartyType = Text("partyType"),
+            Facts = Text("facts"), Evidence = Text("evidence"), ProposedDecision = Text("proposedDecision"),
+            FineAmount = Amount("fineAmount"), ConfiscationAmount = Amount("confiscationAmount"),
+            OrdersStop = Flag("ordersStop"), RevokesLicence = Flag("revokesLicence"), HearingHeld = Flag("hearingHeld"),
+            OutsideBenchmark = Flag("outsideBenchmark"), Complex = Flag("complex"), Basis = Text("basis"), Benchmark = Text("benchmark"),
+        };
+        return (request, errors);
+    }
 
     public static Dictionary<string, string[]> Validate(Request r)
     {
@@ -130,7 +200,7 @@ public static class SubmitLegalReview
     /// <summary>Starts the review flow for the signed-in 承办人's enforcement unit, in one commit.</summary>
     public sealed class Handler(WorkflowDbContext db, EfWorkflowStore store, WorkflowRunner runner, StaffUserContext user, IWorkingCalendar calendar, TimeProvider time)
     {
-        public async Task<Results<Created<Response>, ValidationProblem, ForbidHttpResult>> HandleAsync(Request request, CancellationToken cancellationToken)
+        public async Task<Results<Created<Response>, ValidationProblem, ForbidHttpResult, ProblemHttpResult>> HandleAsync(Request request, AttachmentBatch attachments, CancellationToken cancellationToken)
         {
             var unit = await db.OrgUnits.AsNoTracking().FirstAsync(u => u.Code == user.OrgUnitCode, cancellationToken);
             if (unit.Kind != "enforcement" || !user.Roles.Contains(StaffRoles.Handler))
@@ -140,6 +210,11 @@ public static class SubmitLegalReview
             }
 
             var errors = Validate(request);
+            foreach (var (field, messages) in attachments.Errors)
+            {
+                errors[field] = messages;
+            }
+
             if (errors.Count > 0)
             {
                 return TypedResults.ValidationProblem(errors, title: "送审内容有误，请按提示修改");
@@ -157,6 +232,7 @@ public static class SubmitLegalReview
                     CaseName = request.CaseName!.Trim(),
                     PartyName = request.PartyName!.Trim(),
                 }, Json),
+                ["attachments"] = new JsonArray([.. attachments.Files.Select(f => (JsonNode)f.FileName)]),
                 ["submittingUnitCode"] = unit.Code,
                 ["submittingUnitName"] = unit.Name,
                 ["submitterEmail"] = email ?? "",
@@ -164,7 +240,26 @@ public static class SubmitLegalReview
                 ["poolUnitCode"] = unit.ParentCode ?? unit.Code,
             };
             var instance = await runner.StartAsync(FlowId, inputs, new StartOptions(caseNumber, user.UserName), cancellationToken);
-            await store.SaveChangesAsync(cancellationToken);
+            for (var i = 0; i < attachments.Files.Count; i++)
+            {
+                var file = attachments.Files[i];
+                db.LegalReviewAttachments.Add(new LegalReviewAttachment
+                {
+                    Id = Guid.CreateVersion7(now), CaseNumber = caseNumber, Ordinal = i,
+                    FileName = file.FileName, ContentType = file.ContentType, Size = file.Size, Sha256 = file.Sha256,
+                });
+            }
+
+            attachments.Place();
+            try
+            {
+                await store.SaveChangesAsync(cancellationToken);
+            }
+            catch
+            {
+                attachments.Unplace();
+                throw;
+            }
             var variables = JsonNode.Parse(instance.VariablesJson)!;
             var required = variables["catalogue"]?["matched"] is JsonArray { Count: > 0 };
             return TypedResults.Created($"/cases/{caseNumber}", new Response(caseNumber, variables["stage"]?.GetValue<string>() ?? "", required));

@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Tests.Features.Attachments;
 using ZangZhiFa.Workflow.Web.Tests.Support;
 
 namespace ZangZhiFa.Workflow.Web.Tests.Features.LegalReviews;
@@ -150,5 +154,63 @@ public sealed class SubmitLegalReviewTests : IAsyncLifetime
         file.StatusCode.Should().Be(HttpStatusCode.OK);
         (await file.Content.ReadAsStringAsync()).Should().Contain("法制审核：某餐饮公司违规排放油烟案（FS-2026-000001）");
         (await stranger.GetAsync(new Uri("/api/cases/FS-2026-000001", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    private static JsonObject ProposalFields() => new()
+    {
+        ["caseName"] = "某餐饮公司违规排放油烟案",
+        ["partyName"] = "拉萨某餐饮管理有限公司",
+        ["partyType"] = "单位",
+        ["facts"] = "未安装油烟净化设施",
+        ["proposedDecision"] = "罚款150000元",
+        ["fineAmount"] = "150000",
+        ["hearingHeld"] = "true",
+        ["basis"] = "《中华人民共和国大气污染防治法》第一百一十八条",
+    };
+
+    [Fact]
+    public async Task Submit_KeepsTheFilesForTheReviewer_WhenSentAsMultipart()
+    {
+        using var officer = await SignedInAsync("officer.cgzf");
+        var pdf = Uploads.Pdf("听证");
+
+        var response = await officer.PostAsync(new Uri("/api/legal-reviews", UriKind.Relative), Uploads.Form(ProposalFields(), ("听证笔录.pdf", pdf)));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        using var reviewer = await SignedInAsync("reviewer.chengguan");
+        var files = (await reviewer.GetFromJsonAsync<JsonArray>("/api/legal-reviews/FS-2026-000001/attachments"))!;
+        files.Select(f => f!["fileName"]!.GetValue<string>()).Should().Equal("听证笔录.pdf");
+        var download = await reviewer.GetAsync(new Uri($"/api/legal-reviews/FS-2026-000001/attachments/{files[0]!["id"]}", UriKind.Relative));
+        (await download.Content.ReadAsByteArrayAsync()).Should().Equal(pdf);
+        using var stranger = await SignedInAsync("officer.scjg");
+        (await stranger.GetAsync(new Uri("/api/legal-reviews/FS-2026-000001/attachments", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        var task = (await reviewer.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray().Single()!;
+        var verdicts = new JsonObject { ["transfer"] = "否" };
+        foreach (var item in new[] { "subject", "authority", "procedure", "facts", "evidence", "lawApplied", "discretion", "documents" })
+        {
+            verdicts[item] = "符合";
+        }
+
+        (await reviewer.PostAsJsonAsync($"/api/tasks/{task["id"]}/complete", new { outcome = "同意", fields = verdicts })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var opinion = await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Notices.AsNoTracking().SingleAsync(n => n.Title == "重大执法决定法制审核意见书"));
+        opinion.Html.Should().Contain("附件：<ol><li>听证笔录.pdf</li></ol>").And.Contain("经过听证程序");
+    }
+
+    [Fact]
+    public async Task Submit_Returns400AndStartsNothing_WhenAFileIsNotWhatItsNameSays()
+    {
+        using var officer = await SignedInAsync("officer.cgzf");
+
+        var response = await officer.PostAsync(new Uri("/api/legal-reviews", UriKind.Relative), Uploads.Form(ProposalFields(), ("决定书.pdf", Uploads.Exe())));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Equal("attachments[0]");
+        var (instances, files) = await _host.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<WorkflowDbContext>();
+            return (await db.Instances.CountAsync(i => i.DefinitionId == "legal-review"), await db.LegalReviewAttachments.CountAsync());
+        });
+        (instances, files).Should().Be((0, 0));
     }
 }
