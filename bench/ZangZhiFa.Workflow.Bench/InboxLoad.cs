@@ -44,8 +44,8 @@ internal static class InboxLoad
                 {
                     var started = Stopwatch.GetTimestamp();
                     await using var db = new WorkflowDbContext(options);
-                    var (mine, group) = TaskQueries.Halves(db, "nobody", ["受理员"], scope);
-                    var (total, rows) = await TaskQueries.OpenPageAsync([mine, group], 1, 50, CancellationToken.None);
+                    var (mine, group, pool) = TaskQueries.Halves(db, "nobody", ["受理员"], scope);
+                    var (total, rows) = await TaskQueries.OpenPageAsync([mine, group, pool], 1, 50, CancellationToken.None);
                     if (i >= 0)
                     {
                         latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

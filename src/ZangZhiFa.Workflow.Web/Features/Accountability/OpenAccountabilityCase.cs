@@ -48,12 +48,9 @@ public static class OpenAccountabilityCase
 
             var scope = await user.ScopeAsync(cancellationToken);
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-            Required(errors, "officerName", request.OfficerName, "执法人员姓名", 50);
-            Required(errors, "summary", request.Summary, "问题概述", 500);
-            if (request.Facts is { Length: > 5000 })
-            {
-                errors["facts"] = ["已查明的事实不能超过 5000 字"];
-            }
+            StaffCases.CheckText(errors, "officerName", request.OfficerName, "执法人员姓名", 50);
+            StaffCases.CheckText(errors, "summary", request.Summary, "问题概述", 500);
+            StaffCases.CheckText(errors, "facts", request.Facts, "已查明的事实", 5000, required: false);
 
             if (!string.IsNullOrWhiteSpace(request.OfficerEmail) && !MailAddress.TryCreate(request.OfficerEmail.Trim(), out _))
             {
@@ -75,9 +72,7 @@ public static class OpenAccountabilityCase
             }
 
             var supervising = await db.OrgUnits.AsNoTracking().FirstAsync(u => u.Code == user.OrgUnitCode, cancellationToken);
-            var year = time.GetUtcNow().ToOffset(calendar.UtcOffset).Year;
-            var sequence = await store.NextSequenceValueAsync($"accountability:{year}", cancellationToken);
-            var caseNumber = string.Create(CultureInfo.InvariantCulture, $"WZ-{year}-{sequence:000000}");
+            var caseNumber = await StaffCases.NextNumberAsync(store, calendar, time, "WZ", cancellationToken);
             var inputs = new JsonObject
             {
                 ["caseFile"] = new JsonObject
@@ -103,44 +98,14 @@ public static class OpenAccountabilityCase
         }
 
         /// <summary>Records what the officer handed in; 409 when the case is not waiting for it (too late, or already given).</summary>
-        public async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> SignalAsync(string caseNumber, string signal, string field, string? text, string label, CancellationToken cancellationToken)
-        {
-            var instance = await db.Instances.AsNoTracking()
-                .Where(i => i.CorrelationId == caseNumber && i.DefinitionId == FlowId)
-                .Select(i => new { i.Id, i.VariablesJson })
-                .FirstOrDefaultAsync(cancellationToken);
-            var supervising = instance is null ? null : JsonNode.Parse(instance.VariablesJson)?["supervisingUnitCode"]?.GetValue<string>();
-            var staff = user.Roles.Contains(StaffRoles.SupervisionLead) || user.Roles.Contains(StaffRoles.Handler);
-            if (instance is null || supervising is null || !staff || !(await user.ScopeAsync(cancellationToken)).Contains(supervising))
-            {
-                return TypedResults.NotFound();
-            }
+        public Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> SignalAsync(string caseNumber, string signal, string field, string? text, string label, CancellationToken cancellationToken) =>
+            StaffCases.SignalAsync(db, runner, store, user.UserName, FlowId, caseNumber, MayRecordAsync, signal, field, text, label, 5000,
+                "本案当前不接受该材料（已提交或已超过期限）", cancellationToken);
 
-            if (string.IsNullOrWhiteSpace(text) || text.Length > 5000)
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [string.IsNullOrWhiteSpace(text) ? $"请填写{label}" : $"{label}不能超过 5000 字"] });
-            }
-
-            var payload = new JsonObject { [field] = text.Trim() };
-            if (await runner.SignalAsync(instance.Id, signal, payload, user.UserName, cancellationToken) == 0)
-            {
-                return TypedResults.Problem(title: "本案当前不接受该材料（已提交或已超过期限）", statusCode: StatusCodes.Status409Conflict);
-            }
-
-            await store.SaveChangesAsync(cancellationToken);
-            return TypedResults.NoContent();
-        }
-
-        private static void Required(Dictionary<string, string[]> errors, string field, string? value, string label, int max)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                errors[field] = [$"请填写{label}"];
-            }
-            else if (value.Length > max)
-            {
-                errors[field] = [$"{label}不能超过 {max} 字"];
-            }
-        }
+        /// <summary>A 监督科长 or 承办人 of the supervising body or a unit above it.</summary>
+        private async Task<bool> MayRecordAsync(JsonNode variables) =>
+            (user.Roles.Contains(StaffRoles.SupervisionLead) || user.Roles.Contains(StaffRoles.Handler))
+            && variables["supervisingUnitCode"]?.GetValue<string>() is { } supervising
+            && (await user.ScopeAsync(CancellationToken.None)).Contains(supervising);
     }
 }

@@ -156,29 +156,14 @@ public static class SubmitLegalReview
     public static Dictionary<string, string[]> Validate(Request r)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        void Text(string field, string? value, string label, int max, bool required)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                if (required)
-                {
-                    errors[field] = [$"请填写{label}"];
-                }
-            }
-            else if (value.Length > max)
-            {
-                errors[field] = [$"{label}不能超过 {max} 字"];
-            }
-        }
-
-        Text("caseName", r.CaseName, "案件名称", 200, required: true);
-        Text("caseNumber", r.CaseNumber, "案件编号", 100, required: false);
-        Text("partyName", r.PartyName, "当事人", 200, required: true);
-        Text("facts", r.Facts, "违法事实", 5000, required: true);
-        Text("evidence", r.Evidence, "证据目录", 3000, required: false);
-        Text("proposedDecision", r.ProposedDecision, "拟作出的决定", 2000, required: true);
-        Text("basis", r.Basis, "法律依据", 2000, required: true);
-        Text("benchmark", r.Benchmark, "适用的裁量基准", 2000, required: false);
+        StaffCases.CheckText(errors, "caseName", r.CaseName, "案件名称", 200, required: true);
+        StaffCases.CheckText(errors, "caseNumber", r.CaseNumber, "案件编号", 100, required: false);
+        StaffCases.CheckText(errors, "partyName", r.PartyName, "当事人", 200, required: true);
+        StaffCases.CheckText(errors, "facts", r.Facts, "违法事实", 5000, required: true);
+        StaffCases.CheckText(errors, "evidence", r.Evidence, "证据目录", 3000, required: false);
+        StaffCases.CheckText(errors, "proposedDecision", r.ProposedDecision, "拟作出的决定", 2000, required: true);
+        StaffCases.CheckText(errors, "basis", r.Basis, "法律依据", 2000, required: true);
+        StaffCases.CheckText(errors, "benchmark", r.Benchmark, "适用的裁量基准", 2000, required: false);
         if (r.PartyType is null || !PartyTypes.Contains(r.PartyType))
         {
             errors["partyType"] = ["当事人类型须为“个人”或“单位”"];
@@ -222,9 +207,7 @@ public static class SubmitLegalReview
 
             var email = await db.Users.AsNoTracking().Where(u => u.UserName == user.UserName).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
             var now = time.GetUtcNow();
-            var year = now.ToOffset(calendar.UtcOffset).Year;
-            var sequence = await store.NextSequenceValueAsync($"legal-review:{year}", cancellationToken);
-            var caseNumber = string.Create(CultureInfo.InvariantCulture, $"FS-{year}-{sequence:000000}");
+            var caseNumber = await StaffCases.NextNumberAsync(store, calendar, time, "FS", cancellationToken);
             var inputs = new JsonObject
             {
                 ["proposal"] = JsonSerializer.SerializeToNode(request with

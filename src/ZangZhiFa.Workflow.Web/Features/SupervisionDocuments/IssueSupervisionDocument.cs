@@ -48,10 +48,10 @@ public static class IssueSupervisionDocument
                 errors["type"] = ["文书种类须为通知书、意见书或决定书"];
             }
 
-            Text(errors, "subject", request.Subject, "监督事项", 200, required: true);
-            Text(errors, "findings", request.Findings, "发现的问题", 5000, required: true);
-            Text(errors, "requirement", request.Requirement, request.Type == "决定书" ? "纠正要求" : "意见或要求", 5000, required: request.Type is "决定书" or "意见书");
-            Text(errors, "basis", request.Basis, "依据", 1000, required: false);
+            StaffCases.CheckText(errors, "subject", request.Subject, "监督事项", 200, required: true);
+            StaffCases.CheckText(errors, "findings", request.Findings, "发现的问题", 5000, required: true);
+            StaffCases.CheckText(errors, "requirement", request.Requirement, request.Type == "决定书" ? "纠正要求" : "意见或要求", 5000, required: request.Type is "决定书" or "意见书");
+            StaffCases.CheckText(errors, "basis", request.Basis, "依据", 1000, required: false);
             var unit = request.UnitCode is { } code ? await db.OrgUnits.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, cancellationToken) : null;
             if (unit is null || unit.Code == user.OrgUnitCode || !(await user.ScopeAsync(cancellationToken)).Contains(unit.Code))
             {
@@ -64,9 +64,7 @@ public static class IssueSupervisionDocument
             }
 
             var supervising = await db.OrgUnits.AsNoTracking().FirstAsync(u => u.Code == user.OrgUnitCode, cancellationToken);
-            var year = time.GetUtcNow().ToOffset(calendar.UtcOffset).Year;
-            var sequence = await store.NextSequenceValueAsync($"supervision-document:{year}", cancellationToken);
-            var caseNumber = string.Create(CultureInfo.InvariantCulture, $"JD-{year}-{sequence:000000}");
+            var caseNumber = await StaffCases.NextNumberAsync(store, calendar, time, "JD", cancellationToken);
             var inputs = new JsonObject
             {
                 ["document"] = new JsonObject
@@ -92,46 +90,10 @@ public static class IssueSupervisionDocument
         }
 
         /// <summary>The supervised unit objects (异议); 409 when the window has closed or an objection was already made.</summary>
-        public async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> ObjectAsync(string caseNumber, string? reason, CancellationToken cancellationToken)
-        {
-            var instance = await db.Instances.AsNoTracking()
-                .Where(i => i.CorrelationId == caseNumber && i.DefinitionId == FlowId)
-                .Select(i => new { i.Id, i.VariablesJson })
-                .FirstOrDefaultAsync(cancellationToken);
-            var unitCode = instance is null ? null : JsonNode.Parse(instance.VariablesJson)?["unitCode"]?.GetValue<string>();
-            if (instance is null || unitCode != user.OrgUnitCode)
-            {
-                // Only the supervised unit objects; to anyone else the case does not exist here.
-                return TypedResults.NotFound();
-            }
-
-            if (string.IsNullOrWhiteSpace(reason) || reason.Length > 3000)
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [string.IsNullOrWhiteSpace(reason) ? "请填写异议理由" : "异议理由不能超过 3000 字"] });
-            }
-
-            if (await runner.SignalAsync(instance.Id, "objection", new JsonObject { ["reason"] = reason.Trim() }, user.UserName, cancellationToken) == 0)
-            {
-                return TypedResults.Problem(title: "本案当前不接受异议（异议期已过、已提出异议或不是决定书）", statusCode: StatusCodes.Status409Conflict);
-            }
-
-            await store.SaveChangesAsync(cancellationToken);
-            return TypedResults.NoContent();
-        }
-
-        private static void Text(Dictionary<string, string[]> errors, string field, string? value, string label, int max, bool required)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                if (required)
-                {
-                    errors[field] = [$"请填写{label}"];
-                }
-            }
-            else if (value.Length > max)
-            {
-                errors[field] = [$"{label}不能超过 {max} 字"];
-            }
-        }
+        public Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> ObjectAsync(string caseNumber, string? reason, CancellationToken cancellationToken) =>
+            // Only the supervised unit objects; to anyone else the case does not exist here.
+            StaffCases.SignalAsync(db, runner, store, user.UserName, FlowId, caseNumber,
+                variables => Task.FromResult(variables["unitCode"]?.GetValue<string>() == user.OrgUnitCode),
+                "objection", "reason", reason, "异议理由", 3000, "本案当前不接受异议（异议期已过、已提出异议或不是决定书）", cancellationToken);
     }
 }

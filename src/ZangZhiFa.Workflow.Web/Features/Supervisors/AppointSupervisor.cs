@@ -79,9 +79,7 @@ public static class AppointSupervisor
 
             var unit = await db.OrgUnits.AsNoTracking().FirstAsync(u => u.Code == user.OrgUnitCode, cancellationToken);
             var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(calendar.UtcOffset).DateTime);
-            var year = today.Year;
-            var sequence = await store.NextSequenceValueAsync($"supervisor-appointment:{year}", cancellationToken);
-            var caseNumber = string.Create(CultureInfo.InvariantCulture, $"PY-{year}-{sequence:000000}");
+            var caseNumber = await StaffCases.NextNumberAsync(store, calendar, time, "PY", cancellationToken);
             var candidate = new InvitedSupervisor
             {
                 UserName = request.UserName!,

@@ -31,11 +31,10 @@ public sealed class Inbox(WorkflowDbContext db, StaffUserContext user, TimeProvi
     {
         var now = time.GetUtcNow();
         var nearBefore = now.AddHours(NearDueHours);
-        var (own, group) = TaskQueries.Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
+        var (own, group, pool) = TaskQueries.Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
         own = Apply(own, filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
         group = Apply(group, filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
-        // Pool tasks (法制审核协作) naming the user are claimable too; they sit outside the unit scope.
-        var pool = Apply(TaskQueries.Pool(db, user.UserName), filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
+        pool = Apply(pool, filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
         var mineCount = await own.CountAsync(cancellationToken);
         var claimableCount = await group.CountAsync(cancellationToken) + await pool.CountAsync(cancellationToken);
         IReadOnlyList<IQueryable<WorkflowTask>> halves = view switch

@@ -14,8 +14,8 @@ public static class ListTasks
         {
             var size = Math.Clamp(pageSize ?? 50, 1, 200);
             var number = Math.Max(page ?? 1, 1);
-            var (own, group) = TaskQueries.Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
-            var (total, rows) = await TaskQueries.OpenPageAsync(mine == true ? [own] : [own, group, TaskQueries.Pool(db, user.UserName)], number, size, cancellationToken);
+            var (own, group, pool) = TaskQueries.Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
+            var (total, rows) = await TaskQueries.OpenPageAsync(mine == true ? [own] : [own, group, pool], number, size, cancellationToken);
             var now = time.GetUtcNow();
             return TypedResults.Ok(new Page(total, number, size, [.. rows.Select(t => TaskQueries.ToItem(t, now))]));
         }).RequireAuthorization();

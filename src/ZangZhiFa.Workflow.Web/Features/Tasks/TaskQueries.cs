@@ -20,31 +20,24 @@ public static class TaskQueries
     /// </summary>
     public static async Task<IQueryable<WorkflowTask>> VisibleAsync(WorkflowDbContext db, StaffUserContext user, CancellationToken cancellationToken)
     {
-        var (mine, group) = Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
-        return mine.Concat(group).Concat(Pool(db, user.UserName));
+        var (mine, group, pool) = Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
+        return mine.Concat(group).Concat(pool);
     }
 
     /// <summary>
-    /// The two disjoint halves of what a user sees: tasks assigned to them, and unclaimed tasks for their roles in
-    /// their scope. Kept apart rather than one OR so each half walks its own index (an OR across columns makes
-    /// SQLite scan the whole task table).
+    /// The disjoint parts of what a user sees: tasks assigned to them; unclaimed tasks for their roles in their scope;
+    /// unclaimed pool tasks (法制审核协作) naming them as a candidate, wherever the pool sits in the tree (recused people
+    /// are not on the list). Kept apart rather than one OR so each part walks its own index (an OR across columns
+    /// makes SQLite scan the whole task table); pool tasks have a partial index of their own.
     /// </summary>
-    public static (IQueryable<WorkflowTask> Mine, IQueryable<WorkflowTask> Group) Halves(WorkflowDbContext db, string me, IEnumerable<string> roles, IEnumerable<string> scope)
+    public static (IQueryable<WorkflowTask> Mine, IQueryable<WorkflowTask> Group, IQueryable<WorkflowTask> Pool) Halves(WorkflowDbContext db, string me, IEnumerable<string> roles, IEnumerable<string> scope)
     {
         var roleList = roles.ToList();
         var unitList = scope.ToList();
-        return (db.Tasks.Where(t => t.AssigneeUser == me),
-                db.Tasks.Where(t => t.AssigneeUser == null && t.Candidates == null && roleList.Contains(t.AssigneeRole!) && unitList.Contains(t.OrgUnitCode!)));
-    }
-
-    /// <summary>
-    /// Unclaimed pool tasks (法制审核协作) naming the user as a candidate. They are open to those people only, wherever
-    /// the pool sits in the tree and whatever the unit scope says; recused people are not on the list.
-    /// </summary>
-    public static IQueryable<WorkflowTask> Pool(WorkflowDbContext db, string me)
-    {
         var marker = "," + me + ",";
-        return db.Tasks.Where(t => t.AssigneeUser == null && t.Candidates != null && t.Candidates.Contains(marker));
+        return (db.Tasks.Where(t => t.AssigneeUser == me),
+                db.Tasks.Where(t => t.AssigneeUser == null && t.Candidates == null && roleList.Contains(t.AssigneeRole!) && unitList.Contains(t.OrgUnitCode!)),
+                db.Tasks.Where(t => t.AssigneeUser == null && t.Candidates != null && t.Candidates.Contains(marker)));
     }
 
     /// <summary>
