@@ -37,6 +37,7 @@ public static class DependencyInjection
         services.AddDbContext<WorkflowDbContext>((sp, options) => options
             .UseSqlite(storage.ConnectionString(contentRoot), sqlite => sqlite.MaxBatchSize(128))
             .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
+        services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<TimerOutboxSignal>();
         services.AddSingleton<MailOutboxSignal>();
         services.AddScoped<EfWorkflowStore>();

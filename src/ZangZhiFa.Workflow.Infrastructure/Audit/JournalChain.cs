@@ -14,10 +14,21 @@ namespace ZangZhiFa.Workflow.Infrastructure.Audit;
 /// </summary>
 public static class JournalChain
 {
+    // Compiled: every commit that writes the journal runs both, under the write lock.
+    private static readonly Func<WorkflowDbContext, CancellationToken, Task<JournalHead?>> LastLine =
+        EF.CompileAsyncQuery((WorkflowDbContext db, CancellationToken _) =>
+            db.Journal.AsNoTracking().OrderByDescending(j => j.Sequence).Select(j => new JournalHead(j.Sequence, j.Hash)).FirstOrDefault());
+
+    private static readonly Func<WorkflowDbContext, string, CancellationToken, Task<string?>> LastHashOfCase =
+        EF.CompileAsyncQuery((WorkflowDbContext db, string key, CancellationToken _) =>
+            db.Journal.AsNoTracking().Where(j => j.CaseKey == key).OrderByDescending(j => j.Sequence).Select(j => j.Hash).FirstOrDefault());
+
+    private sealed record JournalHead(long Sequence, string? Hash);
+
     /// <summary>Numbers and links the new lines; call inside the unit's write transaction, just before saving.</summary>
     public static async Task LinkAsync(WorkflowDbContext db, IReadOnlyList<JournalEntry> added, CancellationToken cancellationToken)
     {
-        var last = await db.Journal.AsNoTracking().OrderByDescending(j => j.Sequence).Select(j => new { j.Sequence, j.Hash }).FirstOrDefaultAsync(cancellationToken);
+        var last = await LastLine(db, cancellationToken);
         var sequence = last?.Sequence ?? 0;
         var previous = last?.Hash ?? "";
         var caseHeads = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -26,8 +37,7 @@ public static class JournalChain
             entry.CaseKey ??= entry.CorrelationId ?? entry.InstanceId.ToString();
             if (!caseHeads.TryGetValue(entry.CaseKey, out var casePrevious))
             {
-                var key = entry.CaseKey;
-                casePrevious = await db.Journal.AsNoTracking().Where(j => j.CaseKey == key).OrderByDescending(j => j.Sequence).Select(j => j.Hash).FirstOrDefaultAsync(cancellationToken) ?? "";
+                casePrevious = await LastHashOfCase(db, entry.CaseKey, cancellationToken) ?? "";
             }
 
             entry.Sequence = ++sequence;

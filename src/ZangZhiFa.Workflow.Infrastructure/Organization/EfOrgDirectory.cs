@@ -7,11 +7,12 @@ namespace ZangZhiFa.Workflow.Infrastructure.Organization;
 /// <summary>The org tree and staff contacts from the database.</summary>
 public sealed class EfOrgDirectory(WorkflowDbContext db) : IOrgDirectory
 {
-    public async Task<OrgUnitInfo?> FindAsync(string code, CancellationToken cancellationToken) =>
-        await db.OrgUnits.AsNoTracking()
-            .Where(u => u.Code == code)
-            .Select(u => new OrgUnitInfo(u.Code, u.Name, u.Level, u.ParentCode))
-            .FirstOrDefaultAsync(cancellationToken);
+    // Compiled: every task a step opens resolves its unit.
+    private static readonly Func<WorkflowDbContext, string, CancellationToken, Task<OrgUnitInfo?>> UnitByCode =
+        EF.CompileAsyncQuery((WorkflowDbContext c, string code, CancellationToken _) =>
+            c.OrgUnits.AsNoTracking().Where(u => u.Code == code).Select(u => new OrgUnitInfo(u.Code, u.Name, u.Level, u.ParentCode)).FirstOrDefault());
+
+    public Task<OrgUnitInfo?> FindAsync(string code, CancellationToken cancellationToken) => UnitByCode(db, code, cancellationToken);
 
     public async Task<IReadOnlyList<string>> GetEmailsAsync(string role, string orgUnitCode, CancellationToken cancellationToken)
     {

@@ -11,43 +11,72 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 /// The engine's unit of work over <see cref="WorkflowDbContext"/>. One instance per request or job; after a
 /// failed <see cref="SaveChangesAsync"/> the scope must be thrown away and the work redone from fresh reads.
 /// </summary>
-public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, TimerOutboxSignal timerSignal, MailOutboxSignal mailSignal)
+public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, TimerOutboxSignal timerSignal, MailOutboxSignal mailSignal, SqliteWriteGate writeGate)
     : IWorkflowStore, IAsyncDisposable
 {
     private IDbContextTransaction? _transaction;
+    private IDisposable? _writeTurn;
     private bool _mailQueued;
     private bool _opened;
 
     public WorkflowDbContext Db => db;
 
+    // Compiled once: every step looks these up, and building and matching the LINQ tree each time cost more than
+    // running the SQL. Tracking queries, so a row already loaded in the unit comes back as the same object.
+    private static readonly Func<WorkflowDbContext, Guid, CancellationToken, Task<WorkflowInstance?>> InstanceById =
+        EF.CompileAsyncQuery((WorkflowDbContext c, Guid id, CancellationToken _) => c.Instances.FirstOrDefault(i => i.Id == id));
+
+    private static readonly Func<WorkflowDbContext, Guid, CancellationToken, Task<Bookmark?>> BookmarkById =
+        EF.CompileAsyncQuery((WorkflowDbContext c, Guid id, CancellationToken _) => c.Bookmarks.FirstOrDefault(b => b.Id == id));
+
+    private static readonly Func<WorkflowDbContext, Guid, CancellationToken, Task<WorkflowTask?>> TaskById =
+        EF.CompileAsyncQuery((WorkflowDbContext c, Guid id, CancellationToken _) => c.Tasks.FirstOrDefault(t => t.Id == id));
+
+    private static readonly Func<WorkflowDbContext, Guid, IAsyncEnumerable<Bookmark>> BookmarksOfInstance =
+        EF.CompileAsyncQuery((WorkflowDbContext c, Guid id) => c.Bookmarks.Where(b => b.InstanceId == id));
+
+    private static readonly Func<WorkflowDbContext, Guid, IAsyncEnumerable<WorkflowTask>> OpenTasksOfInstance =
+        EF.CompileAsyncQuery((WorkflowDbContext c, Guid id) => c.Tasks.Where(t => t.InstanceId == id && t.Status == WorkflowTaskStatus.Open));
+
     public async Task<WorkflowInstance?> FindInstanceAsync(Guid id, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
-        return await db.Instances.FindAsync([id], cancellationToken);
+        return await InstanceById(db, id, cancellationToken);
     }
 
     public async Task<Bookmark?> FindBookmarkAsync(Guid id, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
-        return await db.Bookmarks.FindAsync([id], cancellationToken);
+        return await BookmarkById(db, id, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Bookmark>> ListBookmarksAsync(Guid instanceId, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
-        return await db.Bookmarks.Where(b => b.InstanceId == instanceId).ToListAsync(cancellationToken);
+        return await ToListAsync(BookmarksOfInstance(db, instanceId), cancellationToken);
     }
 
     public async Task<WorkflowTask?> FindTaskAsync(Guid id, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
-        return await db.Tasks.FindAsync([id], cancellationToken);
+        return await TaskById(db, id, cancellationToken);
     }
 
     public async Task<IReadOnlyList<WorkflowTask>> ListOpenTasksAsync(Guid instanceId, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
-        return await db.Tasks.Where(t => t.InstanceId == instanceId && t.Status == WorkflowTaskStatus.Open).ToListAsync(cancellationToken);
+        return await ToListAsync(OpenTasksOfInstance(db, instanceId), cancellationToken);
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            list.Add(row);
+        }
+
+        return list;
     }
 
     /// <summary>
@@ -65,15 +94,48 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
 
     /// <summary>
     /// Increments the counter inside this unit's transaction (opened here if needed), so a number is used
-    /// only if the step that took it commits; concurrent writers queue on the database's write lock.
+    /// only if the step that took it commits; concurrent writers queue for the write turn.
     /// </summary>
     public async Task<long> NextSequenceValueAsync(string name, CancellationToken cancellationToken)
     {
-        await OpenAsync(cancellationToken);
-        _transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
+        await BeginWriteAsync(cancellationToken);
+        return await IncrementAsync(name, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the next value in a transaction of its own, committed at once, before this unit writes anything.
+    /// For a number a step needs before it runs (a tracking number) without holding the write lock while it
+    /// runs: the value is never handed out twice, but if this unit then fails or finds a duplicate it is not
+    /// reused either — the numbering has a gap, which an identifier may have and a document number may not.
+    /// </summary>
+    public async Task<long> TakeSequenceValueAsync(string name, CancellationToken cancellationToken)
+    {
+        if (_transaction is not null)
+        {
+            throw new InvalidOperationException("take the number before the unit starts writing");
+        }
+
+        await BeginWriteAsync(cancellationToken);
+        try
+        {
+            var value = await IncrementAsync(name, cancellationToken);
+            await _transaction!.CommitAsync(cancellationToken);
+            return value;
+        }
+        finally
+        {
+            await EndWriteAsync();
+        }
+    }
+
+    /// <summary>Takes the write turn now, so that what is read from here on (a duplicate check) holds until the commit.</summary>
+    public Task LockForWriteAsync(CancellationToken cancellationToken) => BeginWriteAsync(cancellationToken);
+
+    private async Task<long> IncrementAsync(string name, CancellationToken cancellationToken)
+    {
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
-        command.Transaction = _transaction.GetDbTransaction();
+        command.Transaction = _transaction!.GetDbTransaction();
         command.CommandText = "INSERT INTO sequences (Name, Value) VALUES (@name, 1) ON CONFLICT (Name) DO UPDATE SET Value = Value + 1 RETURNING Value";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@name";
@@ -111,19 +173,27 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         await OpenAsync(cancellationToken);
         try
         {
+            if (_transaction is null && !db.ChangeTracker.HasChanges())
+            {
+                return;
+            }
+
+            // Always an explicit transaction, so EF never begins one of its own outside the write gate.
+            await BeginWriteAsync(cancellationToken);
             var journal = db.ChangeTracker.Entries<JournalEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
             if (journal.Count > 0)
             {
                 // The chain must be linked under the write lock: the transaction is BEGIN IMMEDIATE on SQLite.
-                _transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
                 await JournalChain.LinkAsync(db, journal, cancellationToken);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-            if (_transaction is not null)
+            if (db.Database.IsSqlite())
             {
-                await _transaction.CommitAsync(cancellationToken);
+                await SqliteRowWriter.WriteAsync(db, _transaction!.GetDbTransaction(), cancellationToken);
             }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await _transaction!.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException ex)
         {
@@ -137,11 +207,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         }
         finally
         {
-            if (_transaction is not null)
-            {
-                await _transaction.DisposeAsync();
-                _transaction = null;
-            }
+            await EndWriteAsync();
         }
 
         if (timersChanged)
@@ -154,6 +220,29 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             _mailQueued = false;
             mailSignal.Notify();
         }
+    }
+
+    /// <summary>Takes the process's write turn, then SQLite's write lock (BEGIN IMMEDIATE), once per unit.</summary>
+    private async Task BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken);
+        if (_transaction is null)
+        {
+            _writeTurn ??= await writeGate.EnterAsync(cancellationToken);
+            _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        }
+    }
+
+    private async Task EndWriteAsync()
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync();
+            _transaction = null;
+        }
+
+        _writeTurn?.Dispose();
+        _writeTurn = null;
     }
 
     /// <summary>The timer bookmarks added or removed in this unit go to the outbox in the same commit.</summary>
@@ -180,11 +269,6 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_transaction is not null)
-        {
-            await _transaction.DisposeAsync();
-        }
-    }
+    /// <summary>A unit abandoned before it saved (a duplicate found, an exception) rolls back and hands on the turn.</summary>
+    public async ValueTask DisposeAsync() => await EndWriteAsync();
 }

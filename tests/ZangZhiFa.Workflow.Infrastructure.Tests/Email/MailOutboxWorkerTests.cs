@@ -228,7 +228,7 @@ public sealed class MailOutboxWorkerTests : IAsyncLifetime
         await using (var scope = services.CreateAsyncScope())
         {
             await using var store = new EfWorkflowStore(
-                scope.ServiceProvider.GetRequiredService<WorkflowDbContext>(), _time, new TimerOutboxSignal(), services.GetRequiredService<MailOutboxSignal>());
+                scope.ServiceProvider.GetRequiredService<WorkflowDbContext>(), _time, new TimerOutboxSignal(), services.GetRequiredService<MailOutboxSignal>(), new SqliteWriteGate());
             store.QueueMail(mail);
             await store.SaveChangesAsync(CancellationToken.None);
         }

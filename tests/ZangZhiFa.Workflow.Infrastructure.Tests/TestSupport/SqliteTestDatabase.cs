@@ -38,10 +38,14 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
             .AddInterceptors(new SqlitePragmas("FULL"))
             .Options);
 
-    public EfWorkflowStore CreateStore(WorkflowDbContext db) => new(db, Time, TimerSignal, MailSignal);
+    /// <summary>One per database, as the host has one: stores of this database queue for the write turn.</summary>
+    public SqliteWriteGate WriteGate { get; } = new();
+
+    public EfWorkflowStore CreateStore(WorkflowDbContext db) => new(db, Time, TimerSignal, MailSignal, WriteGate);
 
     public ValueTask DisposeAsync()
     {
+        WriteGate.Dispose();
         SqliteConnection.ClearAllPools();
         try
         {
