@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -7,6 +10,7 @@ using Microsoft.Playwright;
 using ZangZhiFa.Workflow.Engine.Definitions;
 using ZangZhiFa.Workflow.Engine.Tests.Support;
 using ZangZhiFa.Workflow.Web.Tests.Support;
+using static ZangZhiFa.Workflow.Web.Tests.Features.Complaints.ComplaintApi;
 
 namespace ZangZhiFa.Workflow.Web.Tests.Components.Admin;
 
@@ -126,4 +130,146 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         _server.Services.GetRequiredService<DefinitionCatalog>().FindLatest("complaint-intake")!.Version.Should().Be(2);
         await context.DisposeAsync();
     }
+
+    [Fact]
+    public async Task Designer_PublishesALeadApprovalAddedWithTheMouse_AndOnlyComplaintsStartedAfterwardsTakeIt()
+    {
+        using var publicClient = _server.CreateClient();
+        var (_, olderCase) = await SubmitAsync(publicClient, ValidComplaint());
+        var older = olderCase!["trackingNumber"]!.GetValue<string>();
+        var page = await OpenDesignerAsync();
+
+        // Drag a HumanTask from the palette into the empty space below 答复 (notify_reply).
+        await page.ClickAsync("#fit");
+        var check = await BoxAsync(page, ".activity-node[data-activity=accountability_check]");
+        var reply = await BoxAsync(page, ".activity-node[data-activity=notify_reply]");
+        var canvas = await BoxAsync(page, "#canvas");
+        await page.DragAndDropAsync(".palette-item[data-type=HumanTask]", "#canvas", new PageDragAndDropOptions
+        {
+            TargetPosition = new TargetPosition { X = ((check.X + reply.X) / 2) - canvas.X, Y = check.Y + check.Height + 120 - canvas.Y },
+        });
+        await page.WaitForSelectorAsync(".activity-node[data-activity=humanTask1]");
+        (await page.Locator(".activity-node[data-activity=humanTask1] .outcome-row").CountAsync()).Should().Be(0, "a new task has no outcomes yet");
+
+        // Its properties, in the typed editors.
+        await page.FillAsync("#node-title", "监督科长审批");
+        await page.FillAsync("#prop-title", "审批答复：{{ complaint.trackingNumber }}");
+        await page.SelectOptionAsync("#prop-role", "监督科长");
+        await page.FillAsync("#prop-orgunit", "supervisingUnitCode +");
+        (await page.InnerTextAsync("#prop-orgunit-error")).Should().NotBeEmpty("the expression is checked as it is typed");
+        await page.FillAsync("#prop-orgunit", "supervisingUnitCode");
+        await page.WaitForSelectorAsync("#prop-orgunit-ok");
+        (await page.InnerTextAsync("#scope-variables")).Should().Contain("supervisingUnitCode").And.Contain("decide");
+        foreach (var outcome in new[] { "同意", "退回" })
+        {
+            await page.FillAsync("#prop-outcomes-new", outcome);
+            await page.ClickAsync("#prop-outcomes-add");
+        }
+
+        await page.WaitForSelectorAsync(".activity-node[data-activity=humanTask1] .outcome-row[data-outcome=退回]");
+        await page.ClickAsync("#prop-form-add");
+        await page.FillAsync(".form-field input[aria-label=字段名]", "opinion");
+        await page.FillAsync(".form-field input[aria-label=显示名称]", "审批意见");
+        await page.Locator(".form-field input[aria-label=显示名称]").DispatchEventAsync("change");
+        await page.SelectOptionAsync("#prop-deadline-unit", "workingDays");
+        await page.FillAsync("#prop-deadline-amount", "3");
+        await page.Locator("#prop-deadline-amount").DispatchEventAsync("change");
+        await page.WaitForSelectorAsync(".activity-node[data-activity=humanTask1] .outcome-row[data-outcome=超期]");
+        await page.SelectOptionAsync("#prop-deadline-unit", "");
+        await page.WaitForSelectorAsync(".activity-node[data-activity=humanTask1] .outcome-row[data-outcome=超期]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+
+        // Not connected yet: validate marks the node, publish is refused.
+        await page.ClickAsync("#validate");
+        await page.WaitForSelectorAsync(".activity-node.invalid[data-activity=humanTask1]");
+        (await page.InnerTextAsync("#validation-errors")).Should().Contain("activity 'humanTask1'");
+
+        // Connect by dragging from outcome ports: 不问责 and the accountability subflow now lead to the approval
+        // (each replaces the link its port had), 同意 to 答复, 退回 back to 处理决定.
+        await ConnectAsync(page, "accountability_check", "不问责", "humanTask1");
+        await ConnectAsync(page, "accountability_hook", "done", "humanTask1");
+        await ConnectAsync(page, "humanTask1", "同意", "notify_reply");
+        await ConnectAsync(page, "humanTask1", "退回", "decide");
+
+        await page.ClickAsync("#export");
+        var exported = WorkflowDefinitionSerializer.Deserialize(await page.InputValueAsync("#export-json"), "complaint-intake.json");
+        exported.Connections.Where(c => c.From == "humanTask1" || c.To == "humanTask1").Select(c => c.ToString()).Should().BeEquivalentTo(
+            "accountability_check --不问责--> humanTask1", "accountability_hook --done--> humanTask1", "humanTask1 --同意--> notify_reply", "humanTask1 --退回--> decide");
+        exported.Connections.Should().NotContain(c => c.To == "notify_reply" && c.From != "humanTask1");
+        var approval = exported.FindActivity("humanTask1")!;
+        approval.Title.Should().Be("监督科长审批");
+        var expectedProperties = JsonNode.Parse("""{"title":"审批答复：{{ complaint.trackingNumber }}","assignee":{"role":"监督科长","orgUnit":"supervisingUnitCode"},"outcomes":["同意","退回"],"form":[{"name":"opinion","label":"审批意见","type":"text"}]}""");
+        JsonNode.DeepEquals(approval.Properties, expectedProperties).Should().BeTrue(approval.Properties.ToJsonString());
+
+        await page.ClickAsync("#validate");
+        await page.Locator("#validation-result .ok").WaitForAsync();
+        (await page.Locator(".activity-node.invalid").CountAsync()).Should().Be(0);
+        await page.ClickAsync("#publish");
+        await page.Locator("#validation-result", new PageLocatorOptions { HasText = "已发布" }).WaitForAsync();
+        (await page.InnerTextAsync("#validation-result")).Should().Contain("已发布为 v2");
+
+        // A complaint filed now runs on v2 and reaches the approval; the older one stays on v1 and is answered directly.
+        var (_, newerCase) = await SubmitAsync(publicClient, ValidComplaint("2026年3月2日，执法人员在宇拓路扣押了我的三轮车，没有开具任何清单。"));
+        var newer = newerCase!["trackingNumber"]!.GetValue<string>();
+        using var clerk = await StaffAsync("clerk.chengguan");
+        using var handler = await StaffAsync("handler.lasa");
+        using var lead = await StaffAsync("lead");
+        foreach (var number in new[] { older, newer })
+        {
+            await CompleteAsync(clerk, await StaffClients.TaskIdAsync(clerk, "acceptance", number), "受理", new { });
+            await CompleteAsync(handler, await StaffClients.TaskIdAsync(handler, "investigate", number), "调查完毕", new { facts = "经调取执法记录仪视频，未发现投诉所述情形。" });
+            await CompleteAsync(lead, await StaffClients.TaskIdAsync(lead, "decide", number), "不属实", new { reasons = "执法记录完整，程序合法。", result = "不予支持" });
+        }
+
+        var olderStage = await StageAsync(publicClient, olderCase);
+        var newerStage = await StageAsync(publicClient, newerCase);
+        olderStage.Should().Be("已答复", "the older complaint continues on v1, which answers right after the decision");
+        newerStage.Should().Be("调查中", "the newer one waits for the lead's approval before the answer");
+        var approvalTask = await StaffClients.TaskIdAsync(lead, "humanTask1", newer);
+        await CompleteAsync(lead, approvalTask, "同意", new { opinion = "同意答复。" });
+        (await StageAsync(publicClient, newerCase)).Should().Be("已答复");
+        var tasks = (await lead.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray();
+        tasks.Should().NotContain(t => t!["activityId"]!.GetValue<string>() == "humanTask1" && t["caseNumber"]!.GetValue<string>() == older);
+        await page.Context.DisposeAsync();
+    }
+
+    private async Task<IPage> OpenDesignerAsync()
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 }, Locale = "zh-CN" });
+        (await context.APIRequest.PostAsync(_baseUrl + "/api/auth/login", new APIRequestContextOptions { DataObject = new { userName = "admin", password = "Demo#2026" } })).Status.Should().Be(200);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_baseUrl + "/admin/workflows/complaint-intake");
+        await page.WaitForSelectorAsync(".activity-node[data-activity=acceptance]", new PageWaitForSelectorOptions { Timeout = 30000 });
+        return page;
+    }
+
+    private static async Task<LocatorBoundingBoxResult> BoxAsync(IPage page, string selector) =>
+        await page.Locator(selector).BoundingBoxAsync() ?? throw new Xunit.Sdk.XunitException(selector + " is not visible");
+
+    /// <summary>Presses on the outcome's port, moves to the middle of the target node and lets go, as a user drags a connection.</summary>
+    private static async Task ConnectAsync(IPage page, string from, string outcome, string to)
+    {
+        var port = await BoxAsync(page, $".activity-node[data-activity={from}] .outcome-row[data-outcome={outcome}] .activity-port");
+        var target = await BoxAsync(page, $".activity-node[data-activity={to}]");
+        await page.Mouse.MoveAsync(port.X + (port.Width / 2), port.Y + (port.Height / 2));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(target.X + (target.Width / 2), target.Y + 8, new MouseMoveOptions { Steps = 12 });
+        await page.Mouse.UpAsync();
+        await page.WaitForSelectorAsync($".activity-node[data-activity={from}] .outcome-row[data-outcome={outcome}]:not(.unconnected)");
+    }
+
+    private async Task<HttpClient> StaffAsync(string userName)
+    {
+        var client = _server.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(_baseUrl), HandleCookies = true, AllowAutoRedirect = false });
+        (await client.PostAsJsonAsync("/api/auth/login", new { userName, password = StaffClients.Password })).StatusCode.Should().Be(HttpStatusCode.OK);
+        return client;
+    }
+
+    private static async Task CompleteAsync(HttpClient staff, Guid taskId, string outcome, object fields)
+    {
+        var response = await staff.PostAsJsonAsync($"/api/tasks/{taskId}/complete", new { outcome, fields });
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string> StageAsync(HttpClient client, JsonObject created) =>
+        (await TrackAsync(client, created["trackingNumber"]!.GetValue<string>(), created["queryCode"]!.GetValue<string>())).Body!["stage"]!.GetValue<string>();
 }
