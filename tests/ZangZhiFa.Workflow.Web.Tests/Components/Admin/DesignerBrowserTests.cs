@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ZangZhiFa.Workflow.Engine.Definitions;
 using ZangZhiFa.Workflow.Engine.Tests.Support;
+using ZangZhiFa.Workflow.Web.Cli;
 using ZangZhiFa.Workflow.Web.Tests.Support;
 using static ZangZhiFa.Workflow.Web.Tests.Features.Complaints.ComplaintApi;
 
@@ -229,6 +230,51 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         (await StageAsync(publicClient, newerCase)).Should().Be("已答复");
         var tasks = (await lead.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray();
         tasks.Should().NotContain(t => t!["activityId"]!.GetValue<string>() == "humanTask1" && t["caseNumber"]!.GetValue<string>() == older);
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Designer_MarksTheValidateCommandsErrorsOnTheirNodes_AndRefusesToPublishWithTheSameList()
+    {
+        var page = await OpenDesignerAsync();
+        await page.ClickAsync("#fit");
+
+        // Two mistakes made in the typed editors: a broken expression and an outcome with nowhere to go.
+        await page.ClickAsync(".activity-node[data-activity=register] .activity-title");
+        await page.FillAsync("#prop-assign-stage", "'待受理' +");
+        (await page.InnerTextAsync("#prop-assign-stage-error")).Should().NotBeEmpty();
+        await page.ClickAsync(".activity-node[data-activity=decide] .activity-title");
+        await page.FillAsync("#prop-outcomes-new", "待定");
+        await page.ClickAsync("#prop-outcomes-add");
+        await page.WaitForSelectorAsync(".activity-node[data-activity=decide] .outcome-row.unconnected[data-outcome=待定]");
+
+        await page.ClickAsync("#validate");
+        await page.WaitForSelectorAsync("#validation-errors");
+        var shown = await page.Locator("#validation-errors li").AllInnerTextsAsync();
+        await page.ClickAsync("#export");
+        var json = await page.InputValueAsync("#export-json");
+        var folder = Directory.CreateTempSubdirectory("zzf-designer-validate-").FullName;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "workflows"), "*.json"))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(folder, "complaint-intake.json"), json);
+        using var cli = new StringWriter();
+        ValidateCommand.Run([folder], cli).Should().Be(1);
+        Directory.Delete(folder, recursive: true);
+        var cliErrors = cli.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[..^1];
+
+        shown.Should().Equal(cliErrors, "the designer shows exactly what the validate command prints");
+        shown.Should().Contain(e => e.Contains("activity 'register'")).And.Contain(e => e.Contains("activity 'decide'") && e.Contains("待定"));
+        (await page.Locator(".activity-node.invalid").EvaluateAllAsync<string[]>("nodes => nodes.map(n => n.dataset.activity)")).Should().BeEquivalentTo("register", "decide");
+        (await page.InnerTextAsync(".activity-node[data-activity=register] .activity-error-list")).Should().Contain("表达式错误");
+        (await page.InnerTextAsync("#node-errors")).Should().Contain("待定", "the selected node lists its own problems in the panel");
+
+        await page.ClickAsync("#publish");
+        await page.Locator("#validation-result", new PageLocatorOptions { HasText = "未发布" }).WaitForAsync();
+        (await page.Locator("#validation-errors li").AllInnerTextsAsync()).Should().Equal(cliErrors);
+        _server.Services.GetRequiredService<DefinitionCatalog>().FindLatest("complaint-intake")!.Version.Should().Be(1);
         await page.Context.DisposeAsync();
     }
 
