@@ -278,6 +278,55 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.Context.DisposeAsync();
     }
 
+    [Fact]
+    public async Task VersionsPage_ComparesTwoVersionsAndRetiresOne_WhileTheDesignerImportsAFileAsADraft()
+    {
+        using var admin = _server.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(_baseUrl), HandleCookies = true });
+        (await admin.PostAsJsonAsync("/api/auth/login", new { userName = "admin", password = StaffClients.Password })).EnsureSuccessStatusCode();
+        var v1 = await admin.GetStringAsync("/api/admin/workflows/complaint-intake/versions/1");
+        (await admin.PostAsync("/api/admin/workflows/complaint-intake/publish", new StringContent(Features.Admin.AdminApi.WithLeadApproval(v1)))).EnsureSuccessStatusCode();
+        var page = await OpenDesignerAsync();
+
+        // Import: a hand-written file without positions is laid out, saved as the draft and validated.
+        var shipped = WorkflowDefinitionSerializer.Deserialize(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Workflows, "complaint-intake.json")), "complaint-intake.json");
+        var withoutPositions = WorkflowDefinitionSerializer.Deserialize(WorkflowDefinitionSerializer.Serialize(shipped), "x");
+        withoutPositions.Activities.ForEach(a => a.Position = null);
+        var folder = Directory.CreateTempSubdirectory("zzf-import-").FullName;
+        var unplaced = Path.Combine(folder, "complaint-intake.json");
+        await File.WriteAllTextAsync(unplaced, WorkflowDefinitionSerializer.Serialize(withoutPositions));
+        await page.SetInputFilesAsync("#import", unplaced);
+        await page.Locator("#validation-result", new PageLocatorOptions { HasText = "已导入" }).WaitForAsync();
+        (await page.InnerTextAsync("#validation-result")).Should().Contain("校验通过");
+        (await admin.GetStringAsync("/api/admin/workflows/complaint-intake/draft")).Should().Be(WorkflowDefinitionSerializer.Serialize(withoutPositions));
+        var corners = await page.Locator(".activity-node").EvaluateAllAsync<string[]>("nodes => nodes.map(n => { const r = n.getBoundingClientRect(); return Math.round(r.x) + ',' + Math.round(r.y); })");
+        corners.Should().HaveCount(shipped.Activities.Count).And.OnlyHaveUniqueItems("nodes without positions are laid out, not stacked");
+
+        // A shipped file imported and exported again is what the API exports, byte for byte.
+        await page.SetInputFilesAsync("#import", Path.Combine(RepoPaths.Workflows, "complaint-intake.json"));
+        await page.Locator("#validation-result", new PageLocatorOptions { HasText = "complaint-intake.json 并保存为草稿" }).WaitForAsync();
+        await page.ClickAsync("#export");
+        (await page.InputValueAsync("#export-json")).Should().Be(v1);
+        Directory.Delete(folder, recursive: true);
+
+        // The versions page: cases per version, the difference between v1 and v2, and retiring v2.
+        await page.GotoAsync(_baseUrl + "/admin/workflows");
+        await page.WaitForSelectorAsync("tr[data-workflow=complaint-intake] .version[data-version='2'] .retire");
+        (await page.InnerTextAsync("tr[data-workflow=complaint-intake]")).Should().Contain("v1 已发布（0 件）").And.Contain("v2 已发布（0 件）").And.Contain("草稿");
+        await page.SelectOptionAsync("#diff-from", "1");
+        await page.SelectOptionAsync("#diff-to", "2");
+        await page.ClickAsync("#diff-run");
+        (await page.InnerTextAsync("#diff-added-activities")).Should().Be("lead_approval");
+        (await page.Locator("#diff-removed-connections li").AllInnerTextsAsync()).Should().BeEquivalentTo("accountability_check --不问责--> notify_reply", "accountability_hook --done--> notify_reply");
+        (await page.Locator("#diff-added-connections li").CountAsync()).Should().Be(4);
+
+        await page.ClickAsync("tr[data-workflow=complaint-intake] .version[data-version='2'] .retire");
+        await page.ClickAsync("tr[data-workflow=complaint-intake] .version[data-version='2'] .retire-confirm");
+        await page.Locator("tr[data-workflow=complaint-intake] .version.retired[data-version='2']").WaitForAsync();
+        (await page.InnerTextAsync("#versions-notice")).Should().Contain("新立案件改用 v1");
+        _server.Services.GetRequiredService<DefinitionCatalog>().FindLatest("complaint-intake")!.Version.Should().Be(1);
+        await page.Context.DisposeAsync();
+    }
+
     private async Task<IPage> OpenDesignerAsync()
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 }, Locale = "zh-CN" });
