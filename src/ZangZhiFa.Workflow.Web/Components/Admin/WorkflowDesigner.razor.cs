@@ -249,10 +249,32 @@ public sealed partial class WorkflowDesigner : IDisposable
             node.SetPosition(p.X, p.Y);
         }
 
-        _diagram.ZoomToFit(40);
+        FitAll();
     }
 
-    private void ZoomBy(double factor) => _diagram!.SetZoom(Math.Clamp(_diagram.Zoom * factor, 0.1, 3));
+    /// <summary>Zooms about the middle of the canvas, so what the admin looks at stays in view.</summary>
+    private void ZoomBy(double factor)
+    {
+        var diagram = _diagram!;
+        var zoom = Math.Clamp(diagram.Zoom * factor, 0.1, 3);
+        if (diagram.Container is not { } container)
+        {
+            diagram.SetZoom(zoom);
+            return;
+        }
+
+        var (cx, cy) = (container.Width / 2, container.Height / 2);
+        var (x, y) = ((cx - diagram.Pan.X) / diagram.Zoom, (cy - diagram.Pan.Y) / diagram.Zoom);
+        diagram.SetZoom(zoom);
+        diagram.UpdatePan(cx - (x * zoom) - diagram.Pan.X, cy - (y * zoom) - diagram.Pan.Y);
+    }
+
+    /// <summary>The whole flow in view (the library fits the selection when there is one, which is not what 适应窗口 means).</summary>
+    private void FitAll()
+    {
+        _diagram!.UnselectAll();
+        _diagram.ZoomToFit(40);
+    }
 
     private void RefreshScope()
     {

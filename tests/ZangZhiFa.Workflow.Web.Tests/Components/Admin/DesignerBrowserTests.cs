@@ -327,6 +327,66 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.Context.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Palette_AddsEveryActivityTypeByDragging_AndNodesMoveZoomAndDelete()
+    {
+        var page = await OpenDesignerAsync();
+        var registry = _server.Services.GetRequiredService<ZangZhiFa.Workflow.Engine.Activities.ActivityRegistry>();
+        var types = registry.All.Select(a => a.Type).Order(StringComparer.Ordinal).ToList();
+        (await page.Locator(".palette-item").CountAsync()).Should().Be(types.Count);
+
+        for (var i = 0; i < types.Count; i++)
+        {
+            await page.DragAndDropAsync($".palette-item[data-type={types[i]}]", "#canvas", new PageDragAndDropOptions
+            {
+                TargetPosition = new TargetPosition { X = 60 + (i % 5 * 170), Y = 60 + (i / 5 * 150) },
+            });
+            var id = char.ToLowerInvariant(types[i][0]) + types[i][1..] + "1";
+            await page.WaitForSelectorAsync($".activity-node[data-activity={id}]");
+            (await page.InnerTextAsync($".activity-node[data-activity={id}] .activity-type")).Should().Contain(types[i]);
+            (await page.InputValueAsync("#node-title")).Should().Be("新节点", "the dropped node is selected for editing");
+        }
+
+        // The typed editor of a notice picks its template from templates/.
+        await page.ClickAsync("#fit");
+        await page.ClickAsync(".activity-node[data-activity=notify_reply] .activity-title");
+        (await page.InputValueAsync("#prop-template")).Should().Be("notices/complaint-reply");
+        (await page.Locator("#prop-template option").AllInnerTextsAsync()).Should().Contain("notices/supervision-notice");
+
+        // Zoom: a node is drawn bigger after 放大.
+        var before = await BoxAsync(page, ".activity-node[data-activity=decide]");
+        await page.ClickAsync("#zoom-in");
+        var zoomed = 0d;
+        for (var attempt = 0; attempt < 100 && zoomed <= before.Width * 1.1; attempt++)
+        {
+            await page.WaitForTimeoutAsync(50);
+            zoomed = (await BoxAsync(page, ".activity-node[data-activity=decide]")).Width;
+        }
+
+        zoomed.Should().BeApproximately(before.Width * 1.2, 1);
+
+        // Move: drag a node by its title; the export has its new position.
+        await page.ClickAsync("#fit");
+        var decide = await BoxAsync(page, ".activity-node[data-activity=decide] .activity-title");
+        await page.Mouse.MoveAsync(decide.X + 5, decide.Y + 5);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(decide.X + 65, decide.Y + 85, new MouseMoveOptions { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await page.ClickAsync("#export");
+        var moved = WorkflowDefinitionSerializer.Deserialize(await page.InputValueAsync("#export-json"), "x").FindActivity("decide")!.Position!;
+        moved.X.Should().BeGreaterThan(1360 + 50);
+        moved.Y.Should().BeGreaterThan(300 + 50);
+
+        // Delete: the Delete key on a selected node, and the button.
+        await page.ClickAsync(".activity-node[data-activity=end1] .activity-title");
+        await page.Keyboard.PressAsync("Delete");
+        await page.WaitForSelectorAsync(".activity-node[data-activity=end1]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        await page.ClickAsync(".activity-node[data-activity=timer1] .activity-title");
+        await page.ClickAsync("#delete");
+        await page.WaitForSelectorAsync(".activity-node[data-activity=timer1]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        await page.Context.DisposeAsync();
+    }
+
     private async Task<IPage> OpenDesignerAsync()
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 }, Locale = "zh-CN" });
