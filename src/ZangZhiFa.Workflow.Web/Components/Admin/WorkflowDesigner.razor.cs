@@ -272,8 +272,17 @@ public sealed partial class WorkflowDesigner : IDisposable
     /// <summary>The whole flow in view (the library fits the selection when there is one, which is not what 适应窗口 means).</summary>
     private void FitAll()
     {
-        _diagram!.UnselectAll();
-        _diagram.ZoomToFit(40);
+        var diagram = _diagram!;
+        diagram.UnselectAll();
+        diagram.ZoomToFit(40);
+        // The library puts the flow at the top left; centring it keeps it in view when zooming about the middle.
+        var nodes = diagram.Nodes.Where(n => n.Size is not null).ToList();
+        if (diagram.Container is { } container && nodes.Count > 0)
+        {
+            var width = (nodes.Max(n => n.Position.X + n.Size!.Width) - nodes.Min(n => n.Position.X) + 80) * diagram.Zoom;
+            var height = (nodes.Max(n => n.Position.Y + n.Size!.Height) - nodes.Min(n => n.Position.Y) + 80) * diagram.Zoom;
+            diagram.UpdatePan(Math.Max(0, (container.Width - width) / 2), Math.Max(0, (container.Height - height) / 2));
+        }
     }
 
     private void RefreshScope()
