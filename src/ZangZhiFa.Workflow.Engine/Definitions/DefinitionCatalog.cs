@@ -10,6 +10,7 @@ public sealed class DefinitionCatalog : IWorkflowDefinitionProvider
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SortedList<int, WorkflowDefinition>> _byId = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Id, int Version)> _retired = [];
 
     public IReadOnlyCollection<string> Ids
     {
@@ -44,11 +45,43 @@ public sealed class DefinitionCatalog : IWorkflowDefinitionProvider
         }
     }
 
+    /// <summary>The version new instances start on: the highest that is not retired.</summary>
     public WorkflowDefinition? FindLatest(string definitionId)
     {
         lock (_gate)
         {
-            return _byId.TryGetValue(definitionId, out var versions) && versions.Count > 0 ? versions.Values[^1] : null;
+            return _byId.TryGetValue(definitionId, out var versions)
+                ? versions.Values.LastOrDefault(d => !_retired.Contains((definitionId, d.Version)))
+                : null;
+        }
+    }
+
+    /// <summary>The highest version number ever published, retired or not; a new version goes above it.</summary>
+    public int MaxVersion(string definitionId)
+    {
+        lock (_gate)
+        {
+            return _byId.TryGetValue(definitionId, out var versions) && versions.Count > 0 ? versions.Keys[^1] : 0;
+        }
+    }
+
+    /// <summary>
+    /// Takes a version out of use for new instances (停用). It stays in the catalog: instances already running on it
+    /// carry on and find it by number.
+    /// </summary>
+    public void Retire(string definitionId, int version)
+    {
+        lock (_gate)
+        {
+            _retired.Add((definitionId, version));
+        }
+    }
+
+    public bool IsRetired(string definitionId, int version)
+    {
+        lock (_gate)
+        {
+            return _retired.Contains((definitionId, version));
         }
     }
 

@@ -28,4 +28,10 @@ public enum StoredDefinitionStatus
 {
     Draft,
     Published,
+
+    /// <summary>
+    /// A version taken out of use for new instances. An admin-published row changes to this status; a shipped
+    /// version (a file) gets a row of its own, holding its text, that only records the retirement.
+    /// </summary>
+    Retired,
 }

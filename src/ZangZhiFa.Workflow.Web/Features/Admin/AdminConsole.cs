@@ -27,5 +27,6 @@ public static class AdminConsole
         SaveWorkflowDraft.Map(admin);
         PublishWorkflow.Map(admin);
         DiffWorkflow.Map(admin);
+        RetireWorkflowVersion.Map(admin);
     }
 }

@@ -23,6 +23,15 @@ public sealed record AdminChangeResult(int? Version, IReadOnlyList<DefinitionErr
     public bool Succeeded => Errors.Count == 0;
 }
 
+/// <summary>What retiring a version did.</summary>
+public enum RetireResult
+{
+    Retired,
+    NotFound,
+    AlreadyRetired,
+    LastInUse,
+}
+
 /// <summary>
 /// What the admin console does with definitions, shared by the HTTP endpoints and the designer page so both
 /// validate, version and journal the same way. Drafts and published versions are rows of
@@ -80,7 +89,10 @@ public sealed class WorkflowAdmin(WorkflowDbContext db, IWorkflowStore store, De
         return [.. ids.Select(id =>
         {
             var versions = catalog.Versions(id)
-                .Select(d => new ListWorkflows.Version(d.Version, "published", counts.Where(c => c.DefinitionId == id && c.DefinitionVersion == d.Version).Sum(c => c.Count)))
+                .Select(d => new ListWorkflows.Version(
+                    d.Version,
+                    catalog.IsRetired(id, d.Version) ? "retired" : "published",
+                    counts.Where(c => c.DefinitionId == id && c.DefinitionVersion == d.Version).Sum(c => c.Count)))
                 .ToList();
             var draft = drafts.FirstOrDefault(d => d.DefinitionId == id);
             if (draft is not null)
@@ -88,7 +100,7 @@ public sealed class WorkflowAdmin(WorkflowDbContext db, IWorkflowStore store, De
                 versions.Add(new ListWorkflows.Version(null, "draft", 0));
             }
 
-            return new ListWorkflows.Item(id, catalog.FindLatest(id)?.Name ?? id, versions, draft?.SavedAt, draft?.SavedBy);
+            return new ListWorkflows.Item(id, (catalog.FindLatest(id) ?? catalog.Find(id, catalog.MaxVersion(id)))?.Name ?? id, versions, draft?.SavedAt, draft?.SavedBy);
         })];
     }
 
@@ -145,7 +157,8 @@ public sealed class WorkflowAdmin(WorkflowDbContext db, IWorkflowStore store, De
 
         var before = catalog.FindLatest(definitionId);
         var storedMax = await db.StoredDefinitions.Where(d => d.DefinitionId == definitionId && d.Version != null).MaxAsync(d => d.Version, cancellationToken) ?? 0;
-        definition.Version = Math.Max(before?.Version ?? 0, storedMax) + 1;
+        // Above every number ever used, retired ones included: a number is never given to two different flows.
+        definition.Version = Math.Max(catalog.MaxVersion(definitionId), storedMax) + 1;
         var text = WorkflowDefinitionSerializer.Serialize(definition);
         db.StoredDefinitions.Add(new StoredDefinition
         {
@@ -182,6 +195,54 @@ public sealed class WorkflowAdmin(WorkflowDbContext db, IWorkflowStore store, De
         // Only after the commit: an instance must never start on a version the database does not hold.
         catalog.Publish(WorkflowDefinitionSerializer.Deserialize(text, definitionId));
         return new(definition.Version, []);
+    }
+
+    /// <summary>
+    /// Retires a published version (停用): no new instance starts on it, instances running on it carry on. The last
+    /// version still in use cannot be retired — new cases would have no flow to start on.
+    /// </summary>
+    public async Task<RetireResult> RetireAsync(string definitionId, int version, string actor, CancellationToken cancellationToken)
+    {
+        if (catalog.Find(definitionId, version) is not { } definition)
+        {
+            return RetireResult.NotFound;
+        }
+
+        if (catalog.IsRetired(definitionId, version))
+        {
+            return RetireResult.AlreadyRetired;
+        }
+
+        if (catalog.Versions(definitionId).All(d => d.Version == version || catalog.IsRetired(definitionId, d.Version)))
+        {
+            return RetireResult.LastInUse;
+        }
+
+        var row = await db.StoredDefinitions.FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.Version == version, cancellationToken);
+        if (row is null)
+        {
+            // A shipped version (a file): the row records the retirement and keeps the text it was retired with.
+            db.StoredDefinitions.Add(new StoredDefinition
+            {
+                DefinitionId = definitionId,
+                Version = version,
+                Status = StoredDefinitionStatus.Retired,
+                Json = WorkflowDefinitionSerializer.Serialize(definition),
+                SavedBy = actor,
+                SavedAt = time.GetUtcNow(),
+            });
+        }
+        else
+        {
+            row.Status = StoredDefinitionStatus.Retired;
+        }
+
+        var running = await db.Instances.AsNoTracking().CountAsync(i => i.DefinitionId == definitionId && i.DefinitionVersion == version, cancellationToken);
+        Journal(definitionId, "definition-retired", actor, $"v{version} 停用：新立案件改用 v{catalog.Versions(definitionId).Last(d => d.Version != version && !catalog.IsRetired(definitionId, d.Version)).Version}，已有 {running} 件案件继续按 v{version} 办理");
+        await store.SaveChangesAsync(cancellationToken);
+        // Only after the commit, as for publishing.
+        catalog.Retire(definitionId, version);
+        return RetireResult.Retired;
     }
 
     private async Task<bool> VersionTakenAsync(string definitionId, int version, CancellationToken cancellationToken) =>

@@ -13,7 +13,7 @@ using static ZangZhiFa.Workflow.Web.Tests.Features.Complaints.ComplaintApi;
 
 namespace ZangZhiFa.Workflow.Web.Tests.Features.Admin;
 
-/// <summary>The admin API for definitions: who may use it, validation, drafts, publishing new versions, diff and export.</summary>
+/// <summary>The admin API for definitions: who may use it, validation, drafts, publishing and retiring versions, diff and export.</summary>
 public sealed class AdminWorkflowsTests : IAsyncLifetime
 {
     private readonly WorkflowHost _host = new();
@@ -30,6 +30,7 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
         { "PUT", "/api/admin/workflows/complaint-intake/draft" },
         { "POST", "/api/admin/workflows/complaint-intake/publish" },
         { "GET", "/api/admin/workflows/complaint-intake/diff?from=1&to=1" },
+        { "POST", "/api/admin/workflows/complaint-intake/versions/1/retire" },
     };
 
     [Theory]
@@ -265,5 +266,71 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
         ErrorTexts(body).Should().ContainSingle().Which.Should().StartWith("complaint-intake.json: invalid JSON (line 2");
+    }
+
+    [Fact]
+    public async Task Retire_StartsNewComplaintsOnTheVersionBelow_WhileCasesOnTheRetiredOneCarryOn()
+    {
+        using var admin = await SignInAsync(_host);
+        using var publicClient = _host.CreateClient();
+        (await PostAsync(admin, "/api/admin/workflows/complaint-intake/publish", WithLeadApproval(await ExportAsync(admin, "complaint-intake", 1)))).Response.EnsureSuccessStatusCode();
+        var (_, onTwo) = await SubmitAsync(publicClient, ValidComplaint());
+        var runningNumber = onTwo!["trackingNumber"]!.GetValue<string>();
+
+        var (retired, body) = await PostAsync(admin, "/api/admin/workflows/complaint-intake/versions/2/retire", "");
+
+        retired.StatusCode.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var (_, afterRetire) = await SubmitAsync(publicClient, ValidComplaint("2026年3月2日，执法人员在宇拓路扣押了我的三轮车，没有开具任何清单。"));
+        var versions = await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Instances.AsNoTracking()
+            .Where(i => i.DefinitionId == "complaint-intake")
+            .ToDictionaryAsync(i => i.CorrelationId!, i => i.DefinitionVersion));
+        versions.Should().Equal(new Dictionary<string, int> { [runningNumber] = 2, [afterRetire!["trackingNumber"]!.GetValue<string>()] = 1 });
+        using var clerk = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
+        var accepted = await clerk.PostAsJsonAsync($"/api/tasks/{await StaffClients.TaskIdAsync(clerk, "acceptance", runningNumber)}/complete", new { outcome = "受理", fields = new { } });
+        accepted.StatusCode.Should().Be(HttpStatusCode.OK, "a case on a retired version carries on");
+        var list = (await admin.GetFromJsonAsync<JsonArray>("/api/admin/workflows"))!.Single(i => i!["id"]!.GetValue<string>() == "complaint-intake")!;
+        list["versions"]!.ToJsonString().Should().Be("""[{"number":1,"status":"published","instances":1},{"number":2,"status":"retired","instances":1}]""");
+        var journal = await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Journal.AsNoTracking()
+            .Where(j => j.CorrelationId == WorkflowAdmin.JournalCasePrefix + "complaint-intake").Select(j => j.Event).ToListAsync());
+        journal.Should().Equal("definition-published", "definition-retired");
+    }
+
+    [Fact]
+    public async Task Retire_KeepsAShippedVersionRetiredAcrossARestart_AndTheNextPublishGoesAboveIt()
+    {
+        var data = Directory.CreateTempSubdirectory("zzf-retire-").FullName;
+        await using (var first = new WorkflowHost(data))
+        {
+            using var admin = await SignInAsync(first);
+            (await PostAsync(admin, "/api/admin/workflows/complaint-intake/publish", WithLeadApproval(await ExportAsync(admin, "complaint-intake", 1)))).Response.EnsureSuccessStatusCode();
+            (await PostAsync(admin, "/api/admin/workflows/complaint-intake/versions/1/retire", "")).Response.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        await using (var second = new WorkflowHost(data))
+        {
+            using var admin = await SignInAsync(second);
+            var list = (await admin.GetFromJsonAsync<JsonArray>("/api/admin/workflows"))!.Single(i => i!["id"]!.GetValue<string>() == "complaint-intake")!;
+            list["versions"]!.AsArray().Select(v => $"{v!["number"]}:{v["status"]}").Should().Equal("1:retired", "2:published");
+            var (again, _) = await PostAsync(admin, "/api/admin/workflows/complaint-intake/versions/1/retire", "");
+            again.StatusCode.Should().Be(HttpStatusCode.Conflict);
+            var (published, body) = await PostAsync(admin, "/api/admin/workflows/complaint-intake/publish", await ExportAsync(admin, "complaint-intake", 2));
+            published.StatusCode.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+            body["version"]!.GetValue<int>().Should().Be(3);
+        }
+
+        WorkflowHost.DeleteData(data);
+    }
+
+    [Fact]
+    public async Task Retire_Returns409ForTheLastVersionInUse_And404ForAnUnknownOne()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var (last, _) = await PostAsync(admin, "/api/admin/workflows/complaint-intake/versions/1/retire", "");
+        var unknown = await admin.PostAsync(new Uri("/api/admin/workflows/complaint-intake/versions/9/retire", UriKind.Relative), null);
+
+        last.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        _host.Services.GetRequiredService<DefinitionCatalog>().FindLatest("complaint-intake")!.Version.Should().Be(1);
     }
 }
