@@ -15,6 +15,7 @@ public static class AdminConsole
     {
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.RequireRole(StaffRoles.Admin));
         services.AddScoped<WorkflowAdmin>();
+        services.AddSingleton<WorkflowSandbox>();
         return services;
     }
 
@@ -27,5 +28,6 @@ public static class AdminConsole
         SaveWorkflowDraft.Map(admin);
         PublishWorkflow.Map(admin);
         DiffWorkflow.Map(admin);
+        TryWorkflow.Map(admin);
     }
 }
