@@ -16,6 +16,7 @@ public static class AdminConsole
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.RequireRole(StaffRoles.Admin));
         services.AddScoped<WorkflowAdmin>();
         services.AddSingleton<WorkflowSandbox>();
+        services.AddScoped<NoticeTemplates>();
         return services;
     }
 
@@ -29,5 +30,6 @@ public static class AdminConsole
         PublishWorkflow.Map(admin);
         DiffWorkflow.Map(admin);
         TryWorkflow.Map(admin);
+        NoticeTemplates.Map(admin);
     }
 }
