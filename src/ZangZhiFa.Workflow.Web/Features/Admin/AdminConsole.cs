@@ -17,6 +17,7 @@ public static class AdminConsole
         services.AddScoped<WorkflowAdmin>();
         services.AddSingleton<WorkflowSandbox>();
         services.AddScoped<NoticeTemplates>();
+        services.AddScoped<OrgAdmin>();
         return services;
     }
 
@@ -31,5 +32,6 @@ public static class AdminConsole
         DiffWorkflow.Map(admin);
         TryWorkflow.Map(admin);
         NoticeTemplates.Map(admin);
+        OrgAdmin.Map(admin);
     }
 }
