@@ -18,6 +18,7 @@ public static class AdminConsole
         services.AddSingleton<WorkflowSandbox>();
         services.AddScoped<NoticeTemplates>();
         services.AddScoped<OrgAdmin>();
+        services.AddScoped<CalendarAdmin>();
         return services;
     }
 
@@ -33,5 +34,6 @@ public static class AdminConsole
         TryWorkflow.Map(admin);
         NoticeTemplates.Map(admin);
         OrgAdmin.Map(admin);
+        CalendarAdmin.Map(admin);
     }
 }
