@@ -19,6 +19,7 @@ public static class AdminConsole
         services.AddScoped<NoticeTemplates>();
         services.AddScoped<OrgAdmin>();
         services.AddScoped<CalendarAdmin>();
+        services.AddScoped<SupervisorAdmin>();
         return services;
     }
 
@@ -35,5 +36,6 @@ public static class AdminConsole
         NoticeTemplates.Map(admin);
         OrgAdmin.Map(admin);
         CalendarAdmin.Map(admin);
+        SupervisorAdmin.Map(admin);
     }
 }
