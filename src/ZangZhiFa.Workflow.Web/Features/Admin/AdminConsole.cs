@@ -20,6 +20,7 @@ public static class AdminConsole
         services.AddScoped<OrgAdmin>();
         services.AddScoped<CalendarAdmin>();
         services.AddScoped<SupervisorAdmin>();
+        services.AddScoped<CatalogueAdmin>();
         return services;
     }
 
@@ -37,5 +38,6 @@ public static class AdminConsole
         OrgAdmin.Map(admin);
         CalendarAdmin.Map(admin);
         SupervisorAdmin.Map(admin);
+        CatalogueAdmin.Map(admin);
     }
 }
