@@ -10,6 +10,7 @@ using ZangZhiFa.Workflow.Engine.Activities;
 using ZangZhiFa.Workflow.Engine.Definitions;
 using ZangZhiFa.Workflow.Engine.Expressions;
 using ZangZhiFa.Workflow.Engine.Runtime;
+using ZangZhiFa.Workflow.Infrastructure.Admin;
 using ZangZhiFa.Workflow.Infrastructure.Calendar;
 using ZangZhiFa.Workflow.Infrastructure.Definitions;
 using ZangZhiFa.Workflow.Infrastructure.Email;
@@ -46,8 +47,10 @@ public static class DependencyInjection
 
         services.AddSingleton<ScriptEngine>();
         services.AddSingleton(_ => ActivityRegistry.CreateDefault());
-        services.AddSingleton<INoticeRenderer>(sp => new ScribanNoticeRenderer(paths.Templates, sp.GetRequiredService<IWorkingCalendar>().UtcOffset));
-        services.AddSingleton<IWorkingCalendar>(_ => WorkingCalendar.Load(paths.Calendar));
+        services.AddSingleton(sp => new ScribanNoticeRenderer(paths.Templates, sp.GetRequiredService<IWorkingCalendar>().UtcOffset));
+        services.AddSingleton<INoticeRenderer>(sp => sp.GetRequiredService<ScribanNoticeRenderer>());
+        services.AddSingleton(_ => new AdjustableWorkingCalendar(paths.Calendar));
+        services.AddSingleton<IWorkingCalendar>(sp => sp.GetRequiredService<AdjustableWorkingCalendar>());
         services.AddSingleton(sp => new WorkflowValidator(
             sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<ScriptEngine>(), sp.GetRequiredService<INoticeRenderer>()));
         services.AddSingleton<DefinitionCatalog>();
@@ -100,6 +103,11 @@ public static class DependencyInjection
             await SupervisorSeeder.SeedAsync(db, paths.Seed, cancellationToken);
             logger.LogInformation("Demo accounts seeded");
         }
+
+        // An admin's saved templates and calendar years replace the shipped files before any flow runs.
+        var applied = await AdminContentLoader.ApplyAsync(db, scope.ServiceProvider.GetRequiredService<ScribanNoticeRenderer>(),
+            scope.ServiceProvider.GetRequiredService<AdjustableWorkingCalendar>(), cancellationToken);
+        logger.LogInformation("Applied {Count} admin-saved templates and calendar years", applied);
 
         var catalog = scope.ServiceProvider.GetRequiredService<DefinitionCatalog>();
         var (definitions, errors) = DefinitionCatalog.LoadFolder(paths.Workflows, scope.ServiceProvider.GetRequiredService<WorkflowValidator>());

@@ -58,13 +58,23 @@ public static class WorkingCalendarLoader
 
     /// <summary>Reads and validates one year file, which must be named after its year (<c>2026.json</c>).</summary>
     /// <exception cref="InvalidDataException">The file is invalid; the message names the file and the entry.</exception>
-    public static CalendarYear LoadFile(string path)
+    public static CalendarYear LoadFile(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>
+    /// Reads and validates one year from its JSON text, as <see cref="LoadFile"/> does; <paramref name="path"/> names
+    /// it in messages and must end in <c>{year}.json</c> (the admin calendar page passes e.g. <c>2026.json</c>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The text is invalid; the message names the entry.</exception>
+    public static CalendarYear Parse(string json, string path) => Validate(path, Read(json, path));
+
+    /// <summary>The text as the file model, without validating the dates (the admin page edits it, then <see cref="Parse"/> checks it).</summary>
+    /// <exception cref="InvalidDataException">The text is not JSON of the file format.</exception>
+    public static CalendarYearFile Read(string json, string path)
     {
-        CalendarFile? file;
+        CalendarYearFile? file;
         try
         {
-            using var stream = File.OpenRead(path);
-            file = JsonSerializer.Deserialize<CalendarFile>(stream, JsonOptions);
+            file = JsonSerializer.Deserialize<CalendarYearFile>(json, JsonOptions);
         }
         catch (JsonException ex)
         {
@@ -72,11 +82,21 @@ public static class WorkingCalendarLoader
             throw new InvalidDataException($"{path}: 无法读取 JSON (cannot read the JSON) at line {line}, {ex.Path}: {ex.Message}", ex);
         }
 
-        if (file is null)
-        {
-            throw new InvalidDataException($"{path}: 文件为空 (file is empty or null)");
-        }
+        return file ?? throw new InvalidDataException($"{path}: 文件为空 (file is empty or null)");
+    }
 
+    /// <summary>The file model as JSON in the shipped files' shape (camelCase, indented, Chinese as characters).</summary>
+    public static string Write(CalendarYearFile file) => JsonSerializer.Serialize(file, WriteOptions) + "\n";
+
+    private static readonly JsonSerializerOptions WriteOptions = new(JsonOptions)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
+
+    private static CalendarYear Validate(string path, CalendarYearFile file)
+    {
         var year = ReadYear(path, file);
         if (string.IsNullOrWhiteSpace(file.Source))
         {
@@ -100,7 +120,7 @@ public static class WorkingCalendarLoader
             file.Source);
     }
 
-    private static int ReadYear(string path, CalendarFile file)
+    private static int ReadYear(string path, CalendarYearFile file)
     {
         if (file.Year is not { } year)
         {
@@ -123,7 +143,7 @@ public static class WorkingCalendarLoader
     }
 
     /// <summary>Expands one list to its dates, each mapped to the label of the entry that gave it.</summary>
-    private static Dictionary<DateOnly, string> ReadList(string path, int year, string list, List<CalendarEntry?>? entries, bool weekendOnly)
+    private static Dictionary<DateOnly, string> ReadList(string path, int year, string list, List<CalendarFileEntry?>? entries, bool weekendOnly)
     {
         var dates = new Dictionary<DateOnly, string>();
         if (entries is null)
@@ -169,7 +189,7 @@ public static class WorkingCalendarLoader
         return dates;
     }
 
-    private static (DateOnly From, DateOnly To) ReadDates(string path, string label, CalendarEntry entry)
+    private static (DateOnly From, DateOnly To) ReadDates(string path, string label, CalendarFileEntry entry)
     {
         if (entry.Date is not null)
         {
@@ -223,38 +243,38 @@ public static class WorkingCalendarLoader
 
     private static InvalidDataException Invalid(string path, string label, string message) =>
         new($"{path}: {label}: {message}");
+}
 
-    /// <summary>The file as written; validated into a <see cref="CalendarYear"/>.</summary>
-    private sealed class CalendarFile
-    {
-        public int? Year { get; set; }
+/// <summary>The file as written; validated into a <see cref="CalendarYear"/>.</summary>
+public sealed class CalendarYearFile
+{
+    public int? Year { get; set; }
 
-        public bool Provisional { get; set; }
+    public bool Provisional { get; set; }
 
-        public string? Source { get; set; }
+    public string? Source { get; set; }
 
-        public string? Note { get; set; }
+    public string? Note { get; set; }
 
-        public List<CalendarEntry?>? Holidays { get; set; }
+    public List<CalendarFileEntry?>? Holidays { get; set; }
 
-        public List<CalendarEntry?>? Workdays { get; set; }
+    public List<CalendarFileEntry?>? Workdays { get; set; }
 
-        public List<CalendarEntry?>? RegionalHolidays { get; set; }
+    public List<CalendarFileEntry?>? RegionalHolidays { get; set; }
 
-        public List<CalendarEntry?>? RegionalWorkdays { get; set; }
-    }
+    public List<CalendarFileEntry?>? RegionalWorkdays { get; set; }
+}
 
-    /// <summary>One day (<c>date</c>) or an inclusive range (<c>from</c>, <c>to</c>).</summary>
-    private sealed class CalendarEntry
-    {
-        public string? Date { get; set; }
+/// <summary>One day (<c>date</c>) or an inclusive range (<c>from</c>, <c>to</c>).</summary>
+public sealed class CalendarFileEntry
+{
+    public string? Date { get; set; }
 
-        public string? From { get; set; }
+    public string? From { get; set; }
 
-        public string? To { get; set; }
+    public string? To { get; set; }
 
-        public string? Name { get; set; }
+    public string? Name { get; set; }
 
-        public string? Note { get; set; }
-    }
+    public string? Note { get; set; }
 }

@@ -22,8 +22,9 @@ namespace ZangZhiFa.Workflow.Infrastructure.Notices;
 /// <item>the sandbox is the expressions' one (<see cref="ScriptEngine.CreateContext{TContext}"/>): strict top-level
 ///   variables, no <c>include</c>, no wall clock, bounded loops, recursion, output and time.</item>
 /// </list>
-/// All templates are read and parsed once, in the constructor; the renderer is immutable afterwards and safe to
-/// share as a singleton. Files changed later are not picked up until the next start.
+/// All templates are read and parsed once, in the constructor, and the renderer is safe to share as a singleton.
+/// Files changed later are not picked up until the next start; an admin's saved version of a template replaces the
+/// file's through <see cref="Override"/> (the notice-templates page), which swaps the whole set atomically.
 /// </summary>
 public sealed class ScribanNoticeRenderer : INoticeRenderer
 {
@@ -32,7 +33,8 @@ public sealed class ScribanNoticeRenderer : INoticeRenderer
     private const string PageVariable = "page";
     private const string FrontMatterMarker = "+++";
 
-    private readonly FrozenDictionary<string, Entry> _entries;
+    private readonly Lock _gate = new();
+    private volatile FrozenDictionary<string, Entry> _entries;
     private readonly Func<HtmlTemplateContext> _createContext;
 
     /// <summary>Reads and parses every <c>*.sbn</c> under <paramref name="templatesFolder"/>.</summary>
@@ -67,7 +69,7 @@ public sealed class ScribanNoticeRenderer : INoticeRenderer
 
         _entries = parsed.ToFrozenDictionary(StringComparer.Ordinal);
         TemplateIds = [.. _entries.Values.Where(e => !e.IsLayout).Select(e => e.Id).Order(StringComparer.Ordinal)];
-        Problems = [.. _entries.Values.Where(e => e.Error is not null).OrderBy(e => e.Id, StringComparer.Ordinal).Select(e => e.Error!)];
+        Problems = ProblemsOf(_entries);
     }
 
     /// <summary>The absolute path of the templates folder.</summary>
@@ -76,8 +78,66 @@ public sealed class ScribanNoticeRenderer : INoticeRenderer
     /// <summary>Ids of the renderable templates (layouts excluded), sorted; for the designer's template picker.</summary>
     public IReadOnlyList<string> TemplateIds { get; }
 
-    /// <summary>Syntax errors found at load time (file:line:column: message); empty when all templates parse. For health checks.</summary>
-    public IReadOnlyList<string> Problems { get; }
+    /// <summary>Syntax errors of the templates in use (file:line:column: message); empty when all parse. For health checks.</summary>
+    public IReadOnlyList<string> Problems { get; private set; }
+
+    /// <summary>The text in use for <paramref name="templateId"/> (an admin's version or the file), or null when unknown.</summary>
+    public string? Source(string templateId) => _entries.TryGetValue(templateId, out var entry) ? entry.Text : null;
+
+    /// <summary>
+    /// The syntax errors of <paramref name="text"/> as the template <paramref name="templateId"/>, each with its 1-based
+    /// line and column; empty when it parses.
+    /// </summary>
+    public static IReadOnlyList<TemplateProblem> Check(string templateId, string text)
+    {
+        var (template, _) = ParseText(templateId + Extension, text);
+        return [.. template.Messages.Where(m => m.Type == ParserMessageType.Error)
+            .Select(m => new TemplateProblem(m.Span.Start.Line + 1, m.Span.Start.Column + 1, m.Message))];
+    }
+
+    /// <summary>
+    /// Renders <paramref name="text"/> as if it were the template <paramref name="templateId"/> (same layout, same
+    /// sandbox), without putting it in use: the live preview of the template editor.
+    /// </summary>
+    /// <exception cref="TemplateRenderException">As <see cref="Render"/>.</exception>
+    public string Preview(string templateId, string text, JsonObject model)
+    {
+        var entries = _entries;
+        if (!entries.TryGetValue(templateId, out var current) || current.IsLayout)
+        {
+            throw new TemplateRenderException($"未知文书模板 (unknown template) “{templateId}”");
+        }
+
+        var entry = Parse(templateId, current.File, text);
+        entry.Layout = FindLayout(templateId, entries);
+        return RenderEntry(entry, model);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="text"/> in use for the template <paramref name="templateId"/> (not a layout) from now on;
+    /// check it with <see cref="Check"/> first — a text with errors is kept and reported when rendered, as a broken file is.
+    /// </summary>
+    public void Override(string templateId, string text)
+    {
+        lock (_gate)
+        {
+            var entries = new Dictionary<string, Entry>(_entries, StringComparer.Ordinal);
+            if (!entries.TryGetValue(templateId, out var current) || current.IsLayout)
+            {
+                throw new TemplateRenderException($"未知文书模板 (unknown template) “{templateId}”");
+            }
+
+            var entry = Parse(templateId, current.File, text);
+            entry.Layout = current.Layout;
+            entries[templateId] = entry;
+            var frozen = entries.ToFrozenDictionary(StringComparer.Ordinal);
+            Problems = ProblemsOf(frozen);
+            _entries = frozen;
+        }
+    }
+
+    private static string[] ProblemsOf(FrozenDictionary<string, Entry> entries) =>
+        [.. entries.Values.Where(e => e.Error is not null).OrderBy(e => e.Id, StringComparer.Ordinal).Select(e => e.Error!)];
 
     /// <summary>
     /// True when <paramref name="templateId"/> names a template (not a layout). A template with a syntax error
@@ -100,6 +160,12 @@ public sealed class ScribanNoticeRenderer : INoticeRenderer
             throw new TemplateRenderException($"未知文书模板 (unknown template) “{templateId}”");
         }
 
+        return RenderEntry(entry, model);
+    }
+
+    private string RenderEntry(Entry entry, JsonObject model)
+    {
+        var templateId = entry.Id;
         entry.ThrowIfBroken();
         entry.Layout?.ThrowIfBroken();
 
@@ -150,12 +216,18 @@ public sealed class ScribanNoticeRenderer : INoticeRenderer
         }
     }
 
-    private static Entry Parse(string id, string file, string text)
+    private static (Template Template, bool FrontMatter) ParseText(string file, string text)
     {
-        var lexerOptions = text.StartsWith(FrontMatterMarker, StringComparison.Ordinal)
+        var frontMatter = text.StartsWith(FrontMatterMarker, StringComparison.Ordinal);
+        var lexerOptions = frontMatter
             ? new LexerOptions { Mode = ScriptMode.FrontMatterAndContent, FrontMatterMarker = FrontMatterMarker }
             : new LexerOptions { Mode = ScriptMode.Default };
-        var template = Template.Parse(text, file, lexerOptions: lexerOptions);
+        return (Template.Parse(text, file, lexerOptions: lexerOptions), frontMatter);
+    }
+
+    private static Entry Parse(string id, string file, string text)
+    {
+        var (template, _) = ParseText(file, text);
         string? error = null;
         if (template.HasErrors)
         {
@@ -166,10 +238,10 @@ public sealed class ScribanNoticeRenderer : INoticeRenderer
         }
 
         var isLayout = id.Split('/').Any(segment => segment.StartsWith('_'));
-        return new Entry(id, file, template, error, isLayout);
+        return new Entry(id, file, template, error, isLayout, text);
     }
 
-    private static Entry? FindLayout(string id, Dictionary<string, Entry> entries)
+    private static Entry? FindLayout(string id, IReadOnlyDictionary<string, Entry> entries)
     {
         var folder = id.Contains('/', StringComparison.Ordinal) ? id[..id.LastIndexOf('/')] : "";
         while (true)
@@ -196,8 +268,10 @@ public sealed class ScribanNoticeRenderer : INoticeRenderer
         return $"{file}:{span.Start.Line + 1}:{span.Start.Column + 1}";
     }
 
-    private sealed class Entry(string id, string file, Template template, string? error, bool isLayout)
+    private sealed class Entry(string id, string file, Template template, string? error, bool isLayout, string text)
     {
+        public string Text { get; } = text;
+
         public string Id { get; } = id;
 
         public string File { get; } = file;
@@ -219,4 +293,10 @@ public sealed class ScribanNoticeRenderer : INoticeRenderer
             }
         }
     }
+}
+
+/// <summary>A syntax error of a template text, at a 1-based line and column.</summary>
+public sealed record TemplateProblem(int Line, int Column, string Message)
+{
+    public override string ToString() => $"第 {Line} 行第 {Column} 列：{Message}";
 }

@@ -6,10 +6,13 @@ namespace ZangZhiFa.Workflow.Infrastructure.Organization;
 
 /// <summary>
 /// Loads the org tree (always: it is reference data) and, when asked, the demo accounts from <c>seed/</c>.
-/// Idempotent: existing rows are updated, nothing is deleted.
+/// Idempotent: existing rows are updated (unless an admin changed them), nothing is deleted.
 /// </summary>
 public static class ReferenceDataSeeder
 {
+    /// <summary>The journal case key prefix of admin changes to org units (the admin console's <c>AdminJournal</c>).</summary>
+    public const string AdminOrgUnitPrefix = "admin:org-unit:";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static async Task SeedOrgUnitsAsync(WorkflowDbContext db, string seedFolder, CancellationToken cancellationToken)
@@ -18,10 +21,19 @@ public static class ReferenceDataSeeder
         var data = JsonSerializer.Deserialize<OrgUnitFile>(await File.ReadAllTextAsync(file, cancellationToken), Json)
             ?? throw new InvalidDataException($"{file}: empty");
         var existing = await db.OrgUnits.ToDictionaryAsync(u => u.Code, cancellationToken);
+        // A unit an admin created or changed (journal lines under admin:org-unit:{code}) is the admin's from then on:
+        // the file no longer overwrites it at start-up.
+        var edited = (await db.Journal.AsNoTracking().Where(j => j.CaseKey!.StartsWith(AdminOrgUnitPrefix)).Select(j => j.CaseKey!).Distinct().ToListAsync(cancellationToken))
+            .Select(k => k[AdminOrgUnitPrefix.Length..]).ToHashSet(StringComparer.Ordinal);
         foreach (var unit in data.Units)
         {
             if (existing.TryGetValue(unit.Code, out var row))
             {
+                if (edited.Contains(unit.Code))
+                {
+                    continue;
+                }
+
                 row.Name = unit.Name;
                 row.Level = unit.Level;
                 row.ParentCode = unit.ParentCode;

@@ -41,6 +41,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<LegalReviews.LegalReviewAttachment> LegalReviewAttachments => Set<LegalReviews.LegalReviewAttachment>();
     public DbSet<Definitions.StoredDefinition> StoredDefinitions => Set<Definitions.StoredDefinition>();
 
+    public DbSet<Admin.AdminContent> AdminContents => Set<Admin.AdminContent>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         if (Database.IsSqlite())
@@ -113,6 +115,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.WorkUnitCode).HasMaxLength(50);
             e.Property(x => x.DeclaredRelations).HasMaxLength(1000);
             e.Property(x => x.Education).HasMaxLength(20);
+            // Existing rows become 在任 and available in the migration (its column defaults), not through the model.
+            e.Property(x => x.Status).HasMaxLength(20);
             e.Ignore(x => x.RelationList);
         });
 
@@ -221,6 +225,16 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             // One row per published version (SQLite treats the drafts' NULL versions as distinct) and one draft per flow.
             e.HasIndex(x => new { x.DefinitionId, x.Version }).IsUnique();
             e.HasIndex(x => x.DefinitionId).IsUnique().HasFilter("\"Status\" = 'Draft'").HasDatabaseName("IX_workflow_definitions_draft");
+        });
+
+        modelBuilder.Entity<Admin.AdminContent>(e =>
+        {
+            e.ToTable("admin_content");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasMaxLength(20);
+            e.Property(x => x.Key).HasMaxLength(100);
+            e.Property(x => x.SavedBy).HasMaxLength(100);
+            e.HasIndex(x => new { x.Kind, x.Key, x.Version }).IsUnique();
         });
 
         modelBuilder.Entity<StaffUser>(e =>

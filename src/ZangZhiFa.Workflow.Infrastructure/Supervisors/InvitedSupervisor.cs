@@ -36,5 +36,14 @@ public sealed class InvitedSupervisor
     /// <summary>处分、刑事处罚、行政拘留、开除公职、失信被执行人 (Art. 7) — recorded, and it bars appointment.</summary>
     public bool DisqualifyingRecord { get; set; }
 
+    /// <summary><see cref="Serving"/> (在任) or <see cref="Dismissed"/> (已解聘); only serving supervisors are drawn.</summary>
+    public string Status { get; set; } = Serving;
+
+    /// <summary>False while a serving supervisor cannot take cases (出差、病假…): left out of draws until set back.</summary>
+    public bool Available { get; set; } = true;
+
+    public const string Serving = "在任";
+    public const string Dismissed = "已解聘";
+
     public IReadOnlyList<string> RelationList => DeclaredRelations.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

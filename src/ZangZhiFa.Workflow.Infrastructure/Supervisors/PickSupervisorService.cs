@@ -30,7 +30,7 @@ public sealed class PickSupervisorService(WorkflowDbContext db, IWorkingCalendar
         var regions = await RegionsCoveringAsync(unitCode, cancellationToken);
         var marker = "," + Role + ",";
         var pool = await db.Supervisors.AsNoTracking()
-            .Where(s => regions.Contains(s.RegionCode) && s.TermStart <= today && s.TermEnd >= today && !s.DisqualifyingRecord)
+            .Where(s => regions.Contains(s.RegionCode) && s.TermStart <= today && s.TermEnd >= today && !s.DisqualifyingRecord && s.Status == InvitedSupervisor.Serving && s.Available)
             .Join(db.Users.Where(u => u.IsActive && ("," + u.Roles + ",").Contains(marker)), s => s.UserName, u => u.UserName, (s, _) => s)
             .OrderBy(s => s.UserName)
             .ToListAsync(cancellationToken);

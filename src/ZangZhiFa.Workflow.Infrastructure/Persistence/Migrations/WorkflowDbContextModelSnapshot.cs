@@ -397,6 +397,45 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.ToTable("workflow_tasks", (string)null);
                 });
 
+            modelBuilder.Entity("ZangZhiFa.Workflow.Infrastructure.Admin.AdminContent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SavedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "Key", "Version")
+                        .IsUnique();
+
+                    b.ToTable("admin_content", (string)null);
+                });
+
             modelBuilder.Entity("ZangZhiFa.Workflow.Infrastructure.Complaints.Complaint", b =>
                 {
                     b.Property<Guid>("Id")
@@ -741,6 +780,9 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Available")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly>("BirthDate")
                         .HasColumnType("TEXT");
 
@@ -770,6 +812,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.Property<string>("RegionCode")
                         .IsRequired()
                         .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly>("TermEnd")

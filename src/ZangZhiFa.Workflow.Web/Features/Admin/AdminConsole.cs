@@ -15,6 +15,12 @@ public static class AdminConsole
     {
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.RequireRole(StaffRoles.Admin));
         services.AddScoped<WorkflowAdmin>();
+        services.AddSingleton<WorkflowSandbox>();
+        services.AddScoped<NoticeTemplates>();
+        services.AddScoped<OrgAdmin>();
+        services.AddScoped<CalendarAdmin>();
+        services.AddScoped<SupervisorAdmin>();
+        services.AddScoped<CatalogueAdmin>();
         return services;
     }
 
@@ -28,5 +34,11 @@ public static class AdminConsole
         PublishWorkflow.Map(admin);
         DiffWorkflow.Map(admin);
         RetireWorkflowVersion.Map(admin);
+        TryWorkflow.Map(admin);
+        NoticeTemplates.Map(admin);
+        OrgAdmin.Map(admin);
+        CalendarAdmin.Map(admin);
+        SupervisorAdmin.Map(admin);
+        CatalogueAdmin.Map(admin);
     }
 }

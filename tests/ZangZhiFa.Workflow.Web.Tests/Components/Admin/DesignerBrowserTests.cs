@@ -33,7 +33,8 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         File.Exists(Chromium).Should().BeTrue("test.sh installs Debian's chromium before the tests run");
         // The designer needs blazor.web.js and the diagram library's script, which come from static web assets;
         // the host maps them from the build's manifest only in Development, and the tests run as Testing.
-        _server = _host.WithWebHostBuilder(builder => builder.UseStaticWebAssets());
+        // A port of its own (another host may hold Kestrel's default 5000 while tests run side by side).
+        _server = _host.WithWebHostBuilder(builder => builder.UseStaticWebAssets().UseUrls("http://127.0.0.1:0"));
         _server.UseKestrel(0);
         _server.StartServer();
         _baseUrl = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

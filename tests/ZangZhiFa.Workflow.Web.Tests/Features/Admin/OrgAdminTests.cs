@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Audit;
+using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Tests.Support;
+using static ZangZhiFa.Workflow.Web.Tests.Features.Admin.AdminApi;
+
+namespace ZangZhiFa.Workflow.Web.Tests.Features.Admin;
+
+/// <summary>组织机构与用户: units and accounts change only through checks, and every change is a journal line with before and after.</summary>
+public sealed class OrgAdminTests : IAsyncLifetime
+{
+    private readonly WorkflowHost _host = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Theory]
+    [InlineData("/api/admin/org-units")]
+    [InlineData("/api/admin/users")]
+    public async Task OrgEndpoints_Refuse_WhenNotAdmin(string url)
+    {
+        using var anonymous = _host.CreateClient();
+        using var clerk = await SignInAsync(_host, "clerk");
+
+        (await anonymous.GetAsync(new Uri(url, UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await clerk.GetAsync(new Uri(url, UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await clerk.PostAsJsonAsync(url, new { })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task SaveUnit_CreatesAndRenamesWithJournalLines_WhenValid()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var created = await admin.PostAsJsonAsync("/api/admin/org-units", new { code = "540102003", name = "城关区纳金街道司法所", level = 4, parentCode = "540102", kind = "justice", sortOrder = 50 });
+        var renamed = await admin.PutAsJsonAsync("/api/admin/org-units/540102003", new { name = "城关区纳金司法所", level = 4, parentCode = "540102", kind = "justice", sortOrder = 50 });
+
+        created.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        renamed.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        var units = (await admin.GetFromJsonAsync<JsonArray>("/api/admin/org-units"))!;
+        units.Single(u => u!["code"]!.GetValue<string>() == "540102003")!["name"]!.GetValue<string>().Should().Be("城关区纳金司法所");
+        var lines = await JournalAsync("admin:org-unit:540102003");
+        lines.Select(l => l.Event).Should().Equal("org-unit-created", "org-unit-updated");
+        lines.Should().OnlyContain(l => l.Actor == "admin");
+        lines[0].Summary.Should().Contain("修改前：（无）").And.Contain("城关区纳金街道司法所");
+        lines[1].Summary.Should().Contain("修改前：{\"code\":\"540102003\",\"name\":\"城关区纳金街道司法所\"").And.Contain("修改后：{\"code\":\"540102003\",\"name\":\"城关区纳金司法所\"");
+        (await VerifyAsync()).Intact.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task SaveUnit_Returns400NamingFields_WhenParentIsBelowOrUnknown()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var cycle = await admin.PutAsJsonAsync("/api/admin/org-units/540100", new { name = "拉萨市司法局", level = 2, parentCode = "540102", kind = "justice", sortOrder = 1 });
+        var unknown = await admin.PostAsJsonAsync("/api/admin/org-units", new { code = "x1", name = "某单位", level = 3, parentCode = "999999", kind = "other", sortOrder = 1 });
+
+        cycle.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await cycle.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Contain("parentCode");
+        var errors = (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key);
+        errors.Should().Contain("parentCode").And.Contain("kind");
+        (await JournalAsync("admin:org-unit:540100")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Users_CreateLockUnlockAndResetPassword_EachJournaled()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var created = await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = "reviewer.new", displayName = "央金", email = "yangjin@example.com", orgUnitCode = "540102",
+            roles = new[] { "法制审核员" }, legalQualification = true, password = "Initial#2026a",
+        });
+        created.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await LoginAsync("reviewer.new", "Initial#2026a")).Should().Be(HttpStatusCode.OK);
+
+        (await admin.PostAsync(new Uri("/api/admin/users/reviewer.new/lock", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await LoginAsync("reviewer.new", "Initial#2026a")).Should().Be(HttpStatusCode.Unauthorized);
+        (await admin.PostAsync(new Uri("/api/admin/users/reviewer.new/unlock", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await admin.PostAsJsonAsync("/api/admin/users/reviewer.new/password", new { password = "Changed#2026b" })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await LoginAsync("reviewer.new", "Initial#2026a")).Should().Be(HttpStatusCode.Unauthorized);
+        (await LoginAsync("reviewer.new", "Changed#2026b")).Should().Be(HttpStatusCode.OK);
+
+        var users = (await admin.GetFromJsonAsync<JsonArray>("/api/admin/users"))!;
+        var user = users.Single(u => u!["userName"]!.GetValue<string>() == "reviewer.new")!;
+        user["legalQualification"]!.GetValue<bool>().Should().BeTrue();
+        user["roles"]!.AsArray().Select(r => r!.GetValue<string>()).Should().Equal("法制审核员");
+        var lines = await JournalAsync("admin:user:reviewer.new");
+        lines.Select(l => l.Event).Should().Equal("user-created", "user-locked", "user-unlocked", "user-password-reset");
+        lines[1].Summary.Should().Contain("\"locked\":false").And.Contain("修改后：").And.Contain("\"locked\":true");
+        lines.Should().OnlyContain(l => l.Actor == "admin" && !l.Summary!.Contains("AQAAAA", StringComparison.Ordinal), "no password hash goes to the journal");
+    }
+
+    [Fact]
+    public async Task SaveUser_ChangesRolesAndQualification_WithBeforeAndAfter()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.PutAsJsonAsync("/api/admin/users/handler.lasa", new
+        {
+            displayName = "拉萨承办人", email = "", orgUnitCode = "540100", roles = new[] { "承办人", "法制审核员" }, legalQualification = true,
+        });
+        var bad = await admin.PutAsJsonAsync("/api/admin/users/handler.lasa", new { displayName = "", orgUnitCode = "nowhere", roles = new[] { "国王" } });
+
+        response.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo(["displayName", "orgUnitCode", "roles"]);
+        var line = (await JournalAsync("admin:user:handler.lasa")).Should().ContainSingle().Subject;
+        line.Summary.Should().Contain("修改前：").And.Contain("\"roles\":[\"承办人\"]").And.Contain("\"roles\":[\"承办人\",\"法制审核员\"]");
+    }
+
+    [Fact]
+    public async Task SavedUnit_KeepsAdminChange_AfterRestartReseeds()
+    {
+        var data = Directory.CreateTempSubdirectory("zzf-org-").FullName;
+        try
+        {
+            await using (var first = new WorkflowHost(data))
+            {
+                using var admin = await SignInAsync(first);
+                (await admin.PutAsJsonAsync("/api/admin/org-units/540102", new { name = "拉萨市城关区司法局", level = 3, parentCode = "540100", kind = "justice", sortOrder = 6 }))
+                    .StatusCode.Should().Be(HttpStatusCode.NoContent);
+            }
+
+            await using var second = new WorkflowHost(data);
+            using var again = await SignInAsync(second);
+            var units = (await again.GetFromJsonAsync<JsonArray>("/api/admin/org-units"))!;
+            units.Single(u => u!["code"]!.GetValue<string>() == "540102")!["name"]!.GetValue<string>().Should().Be("拉萨市城关区司法局");
+            units.Single(u => u!["code"]!.GetValue<string>() == "540100")!["name"]!.GetValue<string>().Should().Be("拉萨市司法局");
+        }
+        finally
+        {
+            WorkflowHost.DeleteData(data);
+        }
+    }
+
+    [Fact]
+    public async Task OrgPages_RenderForAdmin()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var units = WebUtility.HtmlDecode(await admin.GetStringAsync(new Uri("/admin/org-units", UriKind.Relative)));
+        var users = WebUtility.HtmlDecode(await admin.GetStringAsync(new Uri("/admin/users", UriKind.Relative)));
+
+        units.Should().Contain("城关区司法局").And.Contain("unit-form");
+        users.Should().Contain("reviewer.chengguan").And.Contain("法律职业资格");
+    }
+
+    private async Task<HttpStatusCode> LoginAsync(string userName, string password)
+    {
+        using var client = _host.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        return (await client.PostAsJsonAsync("/api/auth/login", new { userName, password })).StatusCode;
+    }
+
+    private Task<List<JournalEntry>> JournalAsync(string caseKey) =>
+        _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Journal.AsNoTracking().Where(j => j.CaseKey == caseKey).OrderBy(j => j.Sequence).ToListAsync());
+
+    private Task<JournalChain.Verdict> VerifyAsync() =>
+        _host.InScopeAsync(sp => JournalChain.VerifyAsync(sp.GetRequiredService<WorkflowDbContext>(), CancellationToken.None));
+}
