@@ -35,6 +35,12 @@ internal static class InboxLoad
             }
 
             await SeedAsync(Path.Combine(folder, "inbox.db"), units, tasks);
+            if (Environment.GetEnvironmentVariable("INBOX_PARTS") is not null)
+            {
+                await PartsAsync(options, units);
+                return 0;
+            }
+
             Console.WriteLine($"inbox query · {tasks:N0} open tasks over {units.Count} units · {queries} queries per user");
             Console.WriteLine("| user | visible | total shown | p50 ms | p99 ms |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
@@ -47,6 +53,7 @@ internal static class InboxLoad
                 {
                     var started = Stopwatch.GetTimestamp();
                     await using var db = new WorkflowDbContext(options);
+                    await TaskQueries.KeepOpenAsync(db, CancellationToken.None);
                     var (mine, group, pool) = TaskQueries.Halves(db, "nobody", ["受理员"], scope);
                     var total = await TaskQueries.CountOpenAsync([mine, group, pool], CountLimit, CancellationToken.None);
                     var (rows, _) = await TaskQueries.OpenPageAsync([mine, group, pool], 1, 50, CancellationToken.None);
@@ -78,6 +85,49 @@ internal static class InboxLoad
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Where an inbox read's time goes (<c>INBOX_PARTS=1</c>): process CPU and wall time per call for each query on
+    /// its own, for a region and a township user. CPU time hardly moves with other processes' load; wall time does.
+    /// </summary>
+    private static async Task PartsAsync(DbContextOptions<WorkflowDbContext> options, List<(string Code, string? Parent)> units)
+    {
+        string[] parts = ["context+open", "mine count", "group count", "pool count", "mine page", "group page", "pool page", "whole read"];
+        foreach (var unit in new[] { "540000", "540102001" })
+        {
+            var scope = Scope(units, unit);
+            foreach (var part in parts)
+            {
+                using var process = Process.GetCurrentProcess();
+                var cpu = process.TotalProcessorTime;
+                var wall = Stopwatch.GetTimestamp();
+                for (var i = 0; i < 300; i++)
+                {
+                    await using var db = new WorkflowDbContext(options);
+                    await TaskQueries.KeepOpenAsync(db, CancellationToken.None);
+                    var (mine, group, pool) = TaskQueries.Halves(db, "nobody", ["受理员"], scope);
+                    IReadOnlyList<IQueryable<ZangZhiFa.Workflow.Engine.Model.WorkflowTask>> halves =
+                        part.StartsWith("mine", StringComparison.Ordinal) ? [mine]
+                        : part.StartsWith("group", StringComparison.Ordinal) ? [group]
+                        : part.StartsWith("pool", StringComparison.Ordinal) ? [pool]
+                        : part == "whole read" ? [mine, group, pool] : [];
+                    if (part.EndsWith("count", StringComparison.Ordinal) || part == "whole read")
+                    {
+                        await TaskQueries.CountOpenAsync(halves, CountLimit, CancellationToken.None);
+                    }
+
+                    if (part.EndsWith("page", StringComparison.Ordinal) || part == "whole read")
+                    {
+                        await TaskQueries.OpenPageAsync(halves, 1, 50, CancellationToken.None);
+                    }
+                }
+
+                process.Refresh();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{unit} {part}: cpu {(process.TotalProcessorTime - cpu).TotalMilliseconds / 300:F2} ms, wall {Stopwatch.GetElapsedTime(wall).TotalMilliseconds / 300:F2} ms"));
+            }
+        }
     }
 
     private static IReadOnlySet<string> Scope(List<(string Code, string? Parent)> units, string top)

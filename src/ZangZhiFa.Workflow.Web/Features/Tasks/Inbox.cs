@@ -32,6 +32,7 @@ public sealed class Inbox(WorkflowDbContext db, StaffUserContext user, TimeProvi
     {
         var now = time.GetUtcNow();
         var nearBefore = now.AddHours(NearDueHours);
+        await TaskQueries.KeepOpenAsync(db, cancellationToken);
         var (own, group, pool) = TaskQueries.Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
         own = Apply(own, filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
         group = Apply(group, filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);

@@ -17,6 +17,7 @@ public static class ListTasks
         {
             var size = Math.Clamp(pageSize ?? 50, 1, 200);
             var number = Math.Max(page ?? 1, 1);
+            await TaskQueries.KeepOpenAsync(db, cancellationToken);
             var (own, group, pool) = TaskQueries.Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
             IReadOnlyList<IQueryable<Engine.Model.WorkflowTask>> halves = mine == true ? [own] : [own, group, pool];
             var total = await TaskQueries.CountOpenAsync(halves, TaskQueries.CountLimit(configuration), cancellationToken);

@@ -55,6 +55,13 @@ public static class TaskQueries
     }
 
     /// <summary>
+    /// Keeps the context's connection open for the rest of the request. An inbox read is up to six small queries;
+    /// left to itself EF opens and closes the SQLite connection around each (and <c>SqlitePragmas</c> runs its
+    /// PRAGMAs on every open), which cost more than the queries themselves. The context closes it when disposed.
+    /// </summary>
+    public static Task KeepOpenAsync(WorkflowDbContext db, CancellationToken cancellationToken) => db.Database.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
     /// How many open tasks the halves hold, counted only up to <paramref name="limit"/>: past it the answer is
     /// "<paramref name="limit"/>+" (<see cref="CappedCount.IsLowerBound"/>). An exact count walks every visible index
     /// entry (50,000 for a region user with a 200,000 backlog, ~100 ms); nobody reads a figure past a thousand as
