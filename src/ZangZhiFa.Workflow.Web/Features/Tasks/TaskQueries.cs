@@ -72,7 +72,9 @@ public static class TaskQueries
         var total = 0;
         foreach (var half in halves)
         {
-            total += await half.Where(t => t.Status == WorkflowTaskStatus.Open).Take(limit + 1).CountAsync(cancellationToken);
+            // "not Completed" adds nothing to "Open"; it is the filter of the partial IX_tasks_inbox_count, written here
+            // so only the count may use that index (see WorkflowDbContext). A literal, so SQLite matches it to the filter.
+            total += await half.Where(t => t.Status == WorkflowTaskStatus.Open && t.Status != WorkflowTaskStatus.Completed).Take(limit + 1).CountAsync(cancellationToken);
         }
 
         return total > limit ? new CappedCount(limit, true) : new CappedCount(total, false);
