@@ -391,6 +391,10 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                     b.HasIndex("AssigneeUser", "Status", "DueAt")
                         .HasDatabaseName("IX_tasks_inbox_mine");
 
+                    b.HasIndex("Status", "AssigneeRole", "OrgUnitCode")
+                        .HasDatabaseName("IX_tasks_inbox_count")
+                        .HasFilter("\"AssigneeUser\" IS NULL AND \"Candidates\" IS NULL AND \"Status\" <> 'Completed'");
+
                     b.HasIndex("Status", "AssigneeRole", "DueAt", "OrgUnitCode")
                         .HasDatabaseName("IX_tasks_inbox_group");
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Complaints;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Web.Security;
 
@@ -29,6 +30,9 @@ public sealed record CaseEvent(DateTimeOffset At, string Event, string? Activity
 {
     /// <summary>督办 entries: the Escalate activity's own steps and the notes it writes when it can go no higher.</summary>
     public bool IsEscalation => ActivityType == "Escalate" || Event.StartsWith("escalation", StringComparison.Ordinal);
+
+    /// <summary>What happened, in Chinese (任务完成, 督办, 发出文书 …): see <see cref="JournalText"/>.</summary>
+    public string Label => JournalText.Describe(Event, ActivityType);
 }
 
 /// <summary>
@@ -43,7 +47,15 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
     /// <summary>Roles that handle the complainant directly and so see who they are, in the unit the case sits with.</summary>
     private static readonly string[] IdentityRoles = [StaffRoles.IntakeClerk, StaffRoles.Handler];
 
-    public async Task<CaseFile?> FindAsync(string caseNumber, CancellationToken cancellationToken)
+    /// <summary>The root instance of a case as far as the file needs it: read without its (large) state.</summary>
+    private sealed record CaseInstance(Guid Id, string DefinitionId, int DefinitionVersion, WorkflowStatus Status);
+
+    /// <summary>
+    /// The scope rule, and nothing else: the case's root instance when the user may open the case, else null. One
+    /// indexed EXISTS over the case's tasks (its child flows share its number) plus the respondent check — cheap
+    /// enough for every door that only asks "may they?" (a notice link), without building the file.
+    /// </summary>
+    private async Task<(CaseInstance Instance, Complaint? Complaint)?> InScopeAsync(string caseNumber, CancellationToken cancellationToken)
     {
         var scope = (await user.ScopeAsync(cancellationToken)).ToList();
         var me = user.UserName;
@@ -55,6 +67,7 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
             // A pool candidate (法制审核协作) may read the file before claiming the review.
             .Where(i => db.Tasks.Any(t => t.CorrelationId == i.CorrelationId
                 && (scope.Contains(t.OrgUnitCode!) || t.AssigneeUser == me || t.CompletedBy == me || (t.Candidates != null && t.Candidates.Contains(poolMarker)))))
+            .Select(i => new CaseInstance(i.Id, i.DefinitionId, i.DefinitionVersion, i.Status))
             .FirstOrDefaultAsync(cancellationToken);
         if (instance is null)
         {
@@ -67,6 +80,30 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
             return null;
         }
 
+        return (instance, complaint);
+    }
+
+    /// <summary>
+    /// Whether the user sees who complained: they hold an identity role that one of the case's own tasks asks for, in
+    /// the unit the task sits with, or they held that task themselves.
+    /// </summary>
+    private Task<bool> IdentityShownAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        var roles = user.Roles.Where(IdentityRoles.Contains).ToList();
+        var me = user.UserName;
+        var unit = user.OrgUnitCode;
+        return db.Tasks.AnyAsync(t => t.InstanceId == instanceId && roles.Contains(t.AssigneeRole!)
+                                      && (t.OrgUnitCode == unit || t.CompletedBy == me || t.AssigneeUser == me), cancellationToken);
+    }
+
+    public async Task<CaseFile?> FindAsync(string caseNumber, CancellationToken cancellationToken)
+    {
+        if (await InScopeAsync(caseNumber, cancellationToken) is not { } found)
+        {
+            return null;
+        }
+
+        var (instance, complaint) = found;
         var tasks = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == instance.Id).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
         var notices = await db.Notices.AsNoTracking().Where(n => n.InstanceId == instance.Id).OrderBy(n => n.IssuedAt)
             .Select(n => new CaseNotice(n.Id, n.Title, n.DocumentNumber, n.Audience, n.IssuedAt)).ToListAsync(cancellationToken);
@@ -74,9 +111,7 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
         var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == instance.Id).OrderBy(j => j.Sequence)
             .Select(j => new CaseEvent(j.At, j.Event, j.ActivityId, j.ActivityType, j.Outcome, j.Actor, j.Summary)).ToListAsync(cancellationToken);
 
-        var roles = user.Roles;
-        var identityShown = tasks.Any(t => t.AssigneeRole is { } role && IdentityRoles.Contains(role) && roles.Contains(role)
-                                           && (t.OrgUnitCode == user.OrgUnitCode || t.CompletedBy == me || t.AssigneeUser == me));
+        var identityShown = await IdentityShownAsync(instance.Id, cancellationToken);
         CaseParties? parties = complaint is null ? null : new CaseParties(
             complaint.Category, complaint.Description, complaint.OccurredAt, complaint.Location, complaint.RespondentUnitCode, complaint.RespondentOfficer, complaint.Anonymous,
             Show(complaint.ComplainantName), Show(complaint.IdNumber), Show(complaint.Phone), Show(complaint.Email), Show(complaint.Address), identityShown);
@@ -97,7 +132,7 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
         _ => "待发送",
     };
 
-    /// <summary>A notice's HTML when its case is in the user's scope.</summary>
+    /// <summary>A notice's HTML when its case is in the user's scope; checks the scope rule alone, not the whole file.</summary>
     public async Task<string?> NoticeHtmlAsync(Guid noticeId, CancellationToken cancellationToken)
     {
         var notice = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == noticeId, cancellationToken);
@@ -106,19 +141,19 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
             return null;
         }
 
-        if (await FindAsync(notice.CorrelationId, cancellationToken) is not { } file)
+        if (await InScopeAsync(notice.CorrelationId, cancellationToken) is not { } found)
         {
             return null;
         }
 
-        if (file.Complaint is null or { IdentityShown: true })
+        var (instance, complaint) = found;
+        if (complaint is null || await IdentityShownAsync(instance.Id, cancellationToken))
         {
             return notice.Html;
         }
 
         // Notices to the complainant name them (and may quote their contact details); staff who may not know who
         // complained read the same document with those values masked, as on the case page.
-        var complaint = await db.Complaints.AsNoTracking().FirstAsync(c => c.TrackingNumber == notice.CorrelationId, cancellationToken);
         var html = notice.Html;
         foreach (var value in new[] { complaint.ComplainantName, complaint.IdNumber, complaint.Phone, complaint.Email, complaint.Address }
                      .Where(v => v is { Length: >= 2 }).OrderByDescending(v => v!.Length))

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Model;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Web.Security;
@@ -9,7 +10,8 @@ namespace ZangZhiFa.Workflow.Web.Features.Tasks;
 /// <summary>
 /// Moving an open task between people: <c>release</c> (own task back to the group), <c>delegate</c> (own task
 /// to a colleague in scope with the task's role) and <c>reassign</c> (监督科长, supervision lead, moves any task in
-/// scope). Kept in one slice because all three share the "who may receive it" rule.
+/// scope). Kept in one slice because all three share the "who may receive it" rule. Each move is a line of the
+/// case record (执法全过程记录), committed with the task row, so the record says who held the task when.
 /// </summary>
 public static class HandOverTask
 {
@@ -18,7 +20,7 @@ public static class HandOverTask
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/tasks/{id:guid}/release", async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> (
-            Guid id, StaffUserContext user, WorkflowDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+            Guid id, StaffUserContext user, WorkflowDbContext db, IWorkflowStore store, TimeProvider time, CancellationToken cancellationToken) =>
         {
             var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id && t.AssigneeUser == user.UserName, cancellationToken);
             if (task is null)
@@ -37,11 +39,11 @@ public static class HandOverTask
                 return TypedResults.Problem(title: "该任务指定由您办理，不能退回", statusCode: StatusCodes.Status409Conflict);
             }
 
-            return await SaveAsync(db, task, null, time, cancellationToken);
+            return await SaveAsync(store, task, null, new Move("task-released", user.UserName, $"{task.Title}：退回{task.AssigneeRole}（{task.OrgUnitCode}）"), time, cancellationToken);
         }).RequireAuthorization().DisableAntiforgery();
 
         app.MapPost("/api/tasks/{id:guid}/delegate", async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> (
-            Guid id, Request request, StaffUserContext user, WorkflowDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+            Guid id, Request request, StaffUserContext user, WorkflowDbContext db, IWorkflowStore store, TimeProvider time, CancellationToken cancellationToken) =>
         {
             var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id && t.AssigneeUser == user.UserName, cancellationToken);
             if (task is null)
@@ -49,11 +51,11 @@ public static class HandOverTask
                 return TypedResults.NotFound();
             }
 
-            return await HandToAsync(db, task, request.UserName, await user.ScopeAsync(cancellationToken), time, cancellationToken);
+            return await HandToAsync(db, store, task, request.UserName, await user.ScopeAsync(cancellationToken), new Move("task-delegated", user.UserName, ""), time, cancellationToken);
         }).RequireAuthorization().DisableAntiforgery();
 
         app.MapPost("/api/tasks/{id:guid}/reassign", async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> (
-            Guid id, Request request, StaffUserContext user, WorkflowDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
+            Guid id, Request request, StaffUserContext user, WorkflowDbContext db, IWorkflowStore store, TimeProvider time, CancellationToken cancellationToken) =>
         {
             if (!user.Roles.Contains(StaffRoles.SupervisionLead))
             {
@@ -67,13 +69,19 @@ public static class HandOverTask
                 return TypedResults.NotFound();
             }
 
-            return await HandToAsync(db, task, request.UserName, scope, time, cancellationToken);
+            return await HandToAsync(db, store, task, request.UserName, scope, new Move("task-reassigned", user.UserName, ""), time, cancellationToken);
         }).RequireAuthorization().DisableAntiforgery();
     }
 
-    /// <summary>The receiver must be active, hold the task's role and sit in the giver's scope.</summary>
+    /// <summary>A hand-over as the case record states it.</summary>
+    private sealed record Move(string Event, string Actor, string Summary);
+
+    /// <summary>
+    /// The receiver must be active, hold the task's role and sit in the giver's scope — and never work in the unit
+    /// the complaint is about (被投诉单位): its staff may not see the case, so they may not be handed its work either.
+    /// </summary>
     private static async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> HandToAsync(
-        WorkflowDbContext db, WorkflowTask task, string? userName, IReadOnlySet<string> scope, TimeProvider time, CancellationToken cancellationToken)
+        WorkflowDbContext db, IWorkflowStore store, WorkflowTask task, string? userName, IReadOnlySet<string> scope, Move move, TimeProvider time, CancellationToken cancellationToken)
     {
         if (task.Status != WorkflowTaskStatus.Open)
         {
@@ -88,23 +96,41 @@ public static class HandOverTask
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该用户不在本单位范围内或没有办理此任务的角色"] }, title: "无法转交");
         }
 
-        return await SaveAsync(db, task, target.UserName, time, cancellationToken);
+        if (task.CorrelationId is { } caseNumber
+            && await db.Complaints.AnyAsync(c => c.TrackingNumber == caseNumber && c.RespondentUnitCode == target.OrgUnitCode, cancellationToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该用户所在单位是本案被投诉单位，不能办理此任务"] }, title: "无法转交");
+        }
+
+        var from = task.AssigneeUser ?? $"{task.AssigneeRole}（{task.OrgUnitCode}）";
+        return await SaveAsync(store, task, target.UserName, move with { Summary = $"{task.Title}：{from} → {target.UserName}" }, time, cancellationToken);
     }
 
     private static async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> SaveAsync(
-        WorkflowDbContext db, WorkflowTask task, string? assignee, TimeProvider time, CancellationToken cancellationToken)
+        IWorkflowStore store, WorkflowTask task, string? assignee, Move move, TimeProvider time, CancellationToken cancellationToken)
     {
         task.AssigneeUser = assignee;
         task.Revision++;
+        var now = time.GetUtcNow();
+        store.AddJournal(new JournalEntry
+        {
+            InstanceId = task.InstanceId,
+            CorrelationId = task.CorrelationId,
+            ActivityId = task.ActivityId,
+            Event = move.Event,
+            Actor = move.Actor,
+            At = now,
+            Summary = move.Summary,
+        });
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await store.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (ConcurrencyConflictException)
         {
             return TypedResults.Problem(title: "该任务刚被他人处理，请刷新后查看", statusCode: StatusCodes.Status409Conflict);
         }
 
-        return TypedResults.Ok(TaskQueries.ToItem(task, time.GetUtcNow()));
+        return TypedResults.Ok(TaskQueries.ToItem(task, now));
     }
 }

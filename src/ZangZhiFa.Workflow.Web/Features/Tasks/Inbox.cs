@@ -22,7 +22,8 @@ public sealed record InboxFilter(string? Flow, string? Stage, bool Overdue, bool
 /// </summary>
 public sealed class Inbox(WorkflowDbContext db, StaffUserContext user, TimeProvider time, IConfiguration configuration)
 {
-    public sealed record Result(IReadOnlyList<TaskItem> Items, int Total, int MineCount, int ClaimableCount, DateTimeOffset NearDueBefore, IReadOnlyDictionary<string, string> Categories);
+    /// <summary>One page; the counts stop at <c>Inbox:CountLimit</c> (shown as "1000+"), <see cref="HasMore"/> drives the pager.</summary>
+    public sealed record Result(IReadOnlyList<TaskItem> Items, CappedCount Total, CappedCount MineCount, CappedCount ClaimableCount, bool HasMore, DateTimeOffset NearDueBefore, IReadOnlyDictionary<string, string> Categories);
 
     /// <summary>Hours before the due time at which a task counts as near due (临期); config <c>Inbox:NearDueHours</c>.</summary>
     public int NearDueHours => configuration.GetValue("Inbox:NearDueHours", 48);
@@ -31,24 +32,27 @@ public sealed class Inbox(WorkflowDbContext db, StaffUserContext user, TimeProvi
     {
         var now = time.GetUtcNow();
         var nearBefore = now.AddHours(NearDueHours);
+        await TaskQueries.KeepOpenAsync(db, cancellationToken);
         var (own, group, pool) = TaskQueries.Halves(db, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken));
         own = Apply(own, filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
         group = Apply(group, filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
         pool = Apply(pool, filter, now, nearBefore).Where(t => t.Status == WorkflowTaskStatus.Open);
-        var mineCount = await own.CountAsync(cancellationToken);
-        var claimableCount = await group.CountAsync(cancellationToken) + await pool.CountAsync(cancellationToken);
-        IReadOnlyList<IQueryable<WorkflowTask>> halves = view switch
+        var limit = TaskQueries.CountLimit(configuration);
+        var mineCount = await TaskQueries.CountOpenAsync([own], limit, cancellationToken);
+        var claimableCount = await TaskQueries.CountOpenAsync([group, pool], limit, cancellationToken);
+        // The view's total is the sum of the two counts already taken, not a third walk over the same rows.
+        var (halves, total) = view switch
         {
-            InboxView.Mine => [own],
-            InboxView.Claimable => [group, pool],
-            _ => [own, group, pool],
+            InboxView.Mine => ((IReadOnlyList<IQueryable<WorkflowTask>>)[own], mineCount),
+            InboxView.Claimable => ([group, pool], claimableCount),
+            _ => ([own, group, pool], mineCount + claimableCount),
         };
-        var (total, rows) = await TaskQueries.OpenPageAsync(halves, page, size, cancellationToken);
+        var (rows, hasMore) = await TaskQueries.OpenPageAsync(halves, page, size, cancellationToken);
         // One query for the page's categories, not one per row.
         var numbers = rows.Select(r => r.CorrelationId).OfType<string>().ToList();
         var categories = await db.Complaints.AsNoTracking().Where(c => numbers.Contains(c.TrackingNumber))
             .ToDictionaryAsync(c => c.TrackingNumber, c => c.Category, cancellationToken);
-        return new Result([.. rows.Select(t => TaskQueries.ToItem(t, now))], total, mineCount, claimableCount, nearBefore, categories);
+        return new Result([.. rows.Select(t => TaskQueries.ToItem(t, now))], total, mineCount, claimableCount, hasMore, nearBefore, categories);
     }
 
     private IQueryable<WorkflowTask> Apply(IQueryable<WorkflowTask> tasks, InboxFilter filter, DateTimeOffset now, DateTimeOffset nearBefore)

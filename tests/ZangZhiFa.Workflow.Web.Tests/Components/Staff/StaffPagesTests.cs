@@ -120,9 +120,69 @@ public sealed partial class StaffPagesTests : IAsyncLifetime
             [new("outcome", "调查完毕"), new("field.facts", "经调取执法记录仪视频，执法人员确有推搡行为且未出示证件。")]));
 
         var timeline = done.ById("case-timeline");
-        timeline.Should().Contain("acceptance").And.Contain("「受理」").And.Contain("investigate").And.Contain("「调查完毕」");
+        timeline.Should().Contain("受理审查").And.Contain("「受理」").And.Contain("调查核实").And.Contain("「调查完毕」");
         done.Html.Should().Contain("<svg").And.Contain("#ffe08a", "the current step is highlighted in the diagram");
     }
+
+    [Fact]
+    public async Task CasePage_NamesTimelineEventsInChinese_WhenTheJournalHoldsEngineCodes()
+    {
+        using var clerk = new Browser(_host);
+        await SignInAsync(clerk, "clerk.chengguan");
+        var taskId = TaskIds().Match((await clerk.GetAsync("/tasks")).Html).Groups[1].Value;
+        await clerk.SubmitAsync(await clerk.GetAsync($"/tasks/{taskId}"), $"/tasks/{taskId}", "complete", [new("outcome", "受理")]);
+
+        var page = await clerk.GetAsync($"/cases/{_number}");
+
+        var timeline = page.ById("case-timeline")!;
+        timeline.Should().Contain("流程启动").And.Contain("任务指派").And.Contain("任务完成").And.Contain("发出文书").And.Contain("受理审查");
+        EngineCodes().Matches(timeline).Select(m => m.Value).Should().BeEmpty("the journal's codes (waiting, resumed, HumanTask, acceptance…) are not shown as such");
+    }
+
+    [Fact]
+    public async Task CasePage_LabelsTheDiagramsArrowsWithTheirOutcomes()
+    {
+        using var clerk = new Browser(_host);
+        await SignInAsync(clerk, "clerk.chengguan");
+
+        var page = await clerk.GetAsync($"/cases/{_number}");
+
+        var svg = Regex.Match(page.Html, "<svg.*?</svg>", RegexOptions.Singleline).Value;
+        var labels = OutcomeLabels().Matches(svg).Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        labels.Should().Contain(["受理", "不予受理", "调查完毕", "要求补正"]);
+        svg.Should().Contain("marker-end=\"url(#arrow)\"", "arrows have heads");
+        labels.Should().NotContain("done");
+    }
+
+    [Fact]
+    public async Task Tasks_ShowsCountsWithAPlusAndPagesOn_WhenThereAreMoreTasksThanTheCountLimit()
+    {
+        await using var host = new WorkflowHost(settings: new Dictionary<string, string> { ["Inbox:CountLimit"] = "2" });
+        using (var publicClient = host.CreateClient())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await SubmitAsync(publicClient, ValidComplaint($"2026年3月1日上午，城管执法人员在八廓街收缴摊位物品时未出示执法证件（第{i + 1}起）。"));
+            }
+        }
+
+        using var clerk = new Browser(host);
+        await SignInAsync(clerk, "clerk.chengguan");
+
+        var inbox = await clerk.GetAsync("/tasks");
+
+        inbox.ById("count-claimable").Should().Be("2+");
+        inbox.ById("count-all").Should().Be("2+");
+        inbox.ById("count-mine").Should().Be("0");
+        inbox.Text.Should().Contain("共 2+ 项");
+        TaskIds().Matches(inbox.Html).Should().HaveCount(3, "the page itself lists every task; only the count stops");
+    }
+
+    [GeneratedRegex("<g class=\"outcome\"><text[^>]*>([^<]+)</text>")]
+    private static partial Regex OutcomeLabels();
+
+    [GeneratedRegex("\\b(waiting|resumed|executed|started|completed|notice-issued|HumanTask|SendNotice|acceptance|register)\\b")]
+    private static partial Regex EngineCodes();
 
     [GeneratedRegex("data-task-id=\"([0-9a-f-]{36})\"")]
     private static partial Regex TaskIds();

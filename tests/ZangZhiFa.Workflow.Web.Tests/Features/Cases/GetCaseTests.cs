@@ -130,4 +130,29 @@ public sealed class GetCaseTests : IAsyncLifetime
         (await outsider.PostAsJsonAsync($"/api/tasks/{taskId}/complete", new { outcome = "受理" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await inScope.GetAsync(new Uri($"/tasks/{taskId}", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task Notice_Returns404_WhenTheCaseIsOutOfScopeOrTheUsersUnitIsTheRespondent()
+    {
+        var (_, body) = await CaseAsync("clerk.chengguan");
+        var receipt = body!["notices"]!.AsArray().Single(n => n!["title"]!.GetValue<string>() == "投诉举报受理回执")!["id"]!.GetValue<Guid>();
+        var url = new Uri($"/staff/notices/{receipt}", UriKind.Relative);
+        await AddUserAsync("handler.shannan", "540500", "受理员,承办人");
+        using var outsider = await StaffClients.SignedInAsync(_host, "handler.shannan");
+        using var chengguan = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
+        (await chengguan.GetAsync(url)).StatusCode.Should().Be(HttpStatusCode.OK, "the clerk of the unit handling the case reads it");
+
+        var outside = await outsider.GetAsync(url);
+        await _host.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<WorkflowDbContext>();
+            db.Complaints.Single(c => c.TrackingNumber == _number).RespondentUnitCode = "540102";
+            await db.SaveChangesAsync();
+        });
+        var respondent = await chengguan.GetAsync(url);
+
+        outside.StatusCode.Should().Be(HttpStatusCode.NotFound, "山南 is outside 城关区's line");
+        (await outside.Content.ReadAsStringAsync()).Should().NotContain("受理回执");
+        respondent.StatusCode.Should().Be(HttpStatusCode.NotFound, "a unit never reads complaints against itself, not even its notices");
+    }
 }

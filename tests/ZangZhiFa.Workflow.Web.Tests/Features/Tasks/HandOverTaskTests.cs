@@ -11,12 +11,13 @@ public sealed class HandOverTaskTests : IAsyncLifetime
 {
     private readonly WorkflowHost _host = new();
     private Guid _taskId;
+    private string _caseNumber = "";
 
     public async Task InitializeAsync()
     {
         using var publicClient = _host.CreateClient();
         var (_, created) = await SubmitAsync(publicClient, ValidComplaint());
-        var number = created!["trackingNumber"]!.GetValue<string>();
+        var number = _caseNumber = created!["trackingNumber"]!.GetValue<string>();
         using var clerk = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
         (await clerk.PostAsJsonAsync($"/api/tasks/{await StaffClients.TaskIdAsync(clerk, "acceptance", number)}/complete", new { outcome = "受理", fields = new { } })).EnsureSuccessStatusCode();
         using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
@@ -62,6 +63,76 @@ public sealed class HandOverTaskTests : IAsyncLifetime
         // clerk.lasa is in scope but lacks 承办人: refused.
         (await handler.PostAsJsonAsync($"/api/tasks/{_taskId}/delegate", new { userName = "clerk.lasa" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await AssigneeAsync(handler, _taskId)).Should().Be("handler.lasa");
+    }
+
+    private static async Task<JsonArray> MineAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonObject>("/api/tasks?mine=true"))!["items"]!.AsArray();
+
+    private static Task<HttpResponseMessage> CompleteAsync(HttpClient client, Guid id) =>
+        client.PostAsJsonAsync($"/api/tasks/{id}/complete", new { outcome = "调查完毕", fields = new { facts = "经调查，执法人员未出示证件属实。" } });
+
+    [Fact]
+    public async Task Delegate_MovesTheTaskToTheColleague_WhoThenCompletesIt_WhileTheGiverNoLongerCan()
+    {
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        (await handler.PostAsync(new Uri($"/api/tasks/{_taskId}/claim", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        using var colleague = await StaffClients.SignedInAsync(_host, "officer.scjg");
+        (await MineAsync(colleague)).Should().BeEmpty("nothing is theirs yet");
+
+        // officer.scjg (城关区市场监管局, 承办人) is below 拉萨市 and holds the task's role.
+        var response = await handler.PostAsJsonAsync($"/api/tasks/{_taskId}/delegate", new { userName = "officer.scjg" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        (await MineAsync(colleague)).Select(t => t!["id"]!.GetValue<Guid>()).Should().Equal(_taskId);
+        (await MineAsync(handler)).Should().BeEmpty("the giver handed it on");
+        (await CompleteAsync(handler, _taskId)).StatusCode.Should().Be(HttpStatusCode.NotFound, "the giver may no longer act on it");
+        var done = await CompleteAsync(colleague, _taskId);
+        done.StatusCode.Should().Be(HttpStatusCode.OK, await done.Content.ReadAsStringAsync());
+        using var lead = await StaffClients.SignedInAsync(_host, "lead");
+        var timeline = (await lead.GetFromJsonAsync<JsonObject>($"/api/cases/{_caseNumber}"))!["timeline"]!.AsArray();
+        timeline.Should().Contain(e => e!["event"]!.GetValue<string>() == "task-delegated" && e["actor"]!.GetValue<string>() == "handler.lasa"
+                                       && e["summary"]!.GetValue<string>().EndsWith("handler.lasa → officer.scjg", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Delegate_Returns400_WhenTheReceiverWorksInTheRespondentUnit()
+    {
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        (await handler.PostAsync(new Uri($"/api/tasks/{_taskId}/claim", UriKind.Relative), null)).EnsureSuccessStatusCode();
+
+        // officer.cgzf is in scope and a 承办人, but works at 城关区城管执法局, the unit the complaint is about.
+        var response = await handler.PostAsJsonAsync($"/api/tasks/{_taskId}/delegate", new { userName = "officer.cgzf" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("被投诉单位");
+        using var officer = await StaffClients.SignedInAsync(_host, "officer.cgzf");
+        (await MineAsync(officer)).Should().BeEmpty();
+        (await AssigneeAsync(handler, _taskId)).Should().Be("handler.lasa");
+    }
+
+    [Fact]
+    public async Task Reassign_LetsTheNewHolderCompleteTheTask_AndShutsOutTheOldHolder()
+    {
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        (await handler.PostAsync(new Uri($"/api/tasks/{_taskId}/claim", UriKind.Relative), null)).EnsureSuccessStatusCode();
+        using var lead = await StaffClients.SignedInAsync(_host, "lead");
+
+        var response = await lead.PostAsJsonAsync($"/api/tasks/{_taskId}/reassign", new { userName = "handler" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        using var regionHandler = await StaffClients.SignedInAsync(_host, "handler");
+        (await MineAsync(regionHandler)).Select(t => t!["id"]!.GetValue<Guid>()).Should().Equal(_taskId);
+        (await MineAsync(handler)).Should().BeEmpty();
+        (await CompleteAsync(handler, _taskId)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await CompleteAsync(regionHandler, _taskId)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Reassign_Returns400_WhenTheReceiverWorksInTheRespondentUnit()
+    {
+        using var lead = await StaffClients.SignedInAsync(_host, "lead");
+
+        (await lead.PostAsJsonAsync($"/api/tasks/{_taskId}/reassign", new { userName = "officer.cgzf" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 
     [Fact]

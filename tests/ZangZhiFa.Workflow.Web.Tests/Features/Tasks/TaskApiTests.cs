@@ -143,4 +143,35 @@ public sealed class TaskApiTests : IAsyncLifetime
         (await TasksAsync(city)).Should().BeEmpty("a claimed task is the claimer's");
         (await city.PostAsync(new Uri($"/api/tasks/{taskId}/claim", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Tasks_ReturnsTheLimitAsALowerBound_WhenMoreTasksAreOpenThanTheCountLimit()
+    {
+        await using var host = new WorkflowHost(settings: new Dictionary<string, string> { ["Inbox:CountLimit"] = "2" });
+        await host.InScopeAsync(async sp =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var inputs = new JsonObject { ["caseTitle"] = $"事项{i}", ["unitCode"] = "540102", ["applicantEmail"] = "" };
+                await sp.GetRequiredService<WorkflowRunner>().StartAsync("demo-supervision", inputs, new StartOptions($"DEMO-{i}", "clerk"), CancellationToken.None);
+            }
+
+            await sp.GetRequiredService<IWorkflowStore>().SaveChangesAsync(CancellationToken.None);
+        });
+        using var clerk = await StaffClients.SignedInAsync(host, "clerk.chengguan");
+
+        var all = (await clerk.GetFromJsonAsync<JsonObject>("/api/tasks"))!;
+        var firstPage = (await clerk.GetFromJsonAsync<JsonObject>("/api/tasks?pageSize=2"))!;
+        var lastPage = (await clerk.GetFromJsonAsync<JsonObject>("/api/tasks?pageSize=2&page=2"))!;
+        var mine = (await clerk.GetFromJsonAsync<JsonObject>("/api/tasks?mine=true"))!;
+
+        all["total"]!.GetValue<int>().Should().Be(2);
+        all["totalIsLowerBound"]!.GetValue<bool>().Should().BeTrue();
+        all["items"]!.AsArray().Should().HaveCount(3, "the page lists every task; only the count stops");
+        firstPage["hasMore"]!.GetValue<bool>().Should().BeTrue();
+        lastPage["items"]!.AsArray().Should().ContainSingle();
+        lastPage["hasMore"]!.GetValue<bool>().Should().BeFalse();
+        mine["total"]!.GetValue<int>().Should().Be(0);
+        mine["totalIsLowerBound"]!.GetValue<bool>().Should().BeFalse();
+    }
 }
