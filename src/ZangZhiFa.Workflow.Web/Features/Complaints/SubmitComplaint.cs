@@ -307,19 +307,20 @@ public static partial class SubmitComplaint
 
             var contentHash = HashContent(request, attachments.Files.Select(f => f.Sha256));
             var year = now.ToOffset(calendar.UtcOffset).Year;
-            // Taking the number opens the write transaction, so the duplicate checks below and the insert are
-            // serialised against every other submission: two identical requests cannot both pass the check.
-            var sequence = await store.NextSequenceValueAsync($"tracking:{year}", cancellationToken);
-            var duplicate = await db.Complaints.AsNoTracking()
+            Task<Complaint?> FindDuplicateAsync() => db.Complaints.AsNoTracking()
                 .Where(c => (idempotencyKey != null && c.IdempotencyKey == idempotencyKey)
                     || (c.ContentHash == contentHash && c.SubmittedAt >= now.AddMinutes(-1)))
                 .FirstOrDefaultAsync(cancellationToken);
-            if (duplicate is not null)
+
+            // A resubmission of a committed complaint (a second click, a retry) is answered before it takes a number.
+            if (await FindDuplicateAsync() is { } committed)
             {
-                // Nothing is saved: the transaction (and the number it took) rolls back with the scope.
-                return new Outcome(null, new Response(duplicate.TrackingNumber, access.Reveal(duplicate)), null);
+                return new Outcome(null, new Response(committed.TrackingNumber, access.Reveal(committed)), null);
             }
 
+            // The number is taken and committed on its own, so the flow can start with it without holding the
+            // write lock; only a submission that then fails, or loses a race with its identical twin, leaves a gap.
+            var sequence = await store.TakeSequenceValueAsync($"tracking:{year}", cancellationToken);
             var supervising = await SupervisingUnitAsync(respondent!, cancellationToken);
             var trackingNumber = $"TS-{year}-{sequence:000000}";
             var queryCode = ComplaintAccess.NewQueryCode();
@@ -367,6 +368,16 @@ public static partial class SubmitComplaint
                 ["supervisingUnitName"] = supervising.Name,
             };
             var instance = await runner.StartAsync(FlowId, inputs, new StartOptions(trackingNumber, "public"), cancellationToken);
+
+            // From here to the commit this unit holds the write turn, so the second duplicate check and the insert
+            // are serialised against every other submission: two identical requests cannot both pass it.
+            await store.LockForWriteAsync(cancellationToken);
+            if (await FindDuplicateAsync() is { } duplicate)
+            {
+                // Nothing of this unit is saved: the flow it started rolls back with the scope.
+                return new Outcome(null, new Response(duplicate.TrackingNumber, access.Reveal(duplicate)), null);
+            }
+
             complaint.InstanceId = instance.Id;
             db.Complaints.Add(complaint);
             db.ComplaintAttachments.AddRange(attachments.Files.Select((f, i) => new ComplaintAttachment

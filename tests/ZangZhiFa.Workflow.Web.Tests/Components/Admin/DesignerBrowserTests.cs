@@ -149,8 +149,12 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         var check = await BoxAsync(page, ".activity-node[data-activity=accountability_check]");
         var reply = await BoxAsync(page, ".activity-node[data-activity=notify_reply]");
         var canvas = await BoxAsync(page, "#canvas");
+        await page.Locator(".palette-item[data-type=HumanTask]").ScrollIntoViewIfNeededAsync();
         await page.DragAndDropAsync(".palette-item[data-type=HumanTask]", "#canvas", new PageDragAndDropOptions
         {
+            // Under a loaded machine the actionability wait timed out on the palette button while the canvas
+            // was still settling; the drag itself is what the test is about.
+            Force = true,
             TargetPosition = new TargetPosition { X = ((check.X + reply.X) / 2) - canvas.X, Y = check.Y + check.Height + 120 - canvas.Y },
         });
         await page.WaitForSelectorAsync(".activity-node[data-activity=humanTask1]");
