@@ -1,3 +1,4 @@
+using Blazor.Diagrams.Core;
 using Blazor.Diagrams.Core.Geometry;
 using Blazor.Diagrams.Core.Models;
 using Blazor.Diagrams.Core.Models.Base;
@@ -14,6 +15,9 @@ namespace ZangZhiFa.Workflow.Web.Components.Admin;
 /// </summary>
 public sealed class ActivityNode : NodeModel
 {
+    /// <summary>The outcomes the properties gave at the last <see cref="SyncOutcomePorts"/>, to tell a rename from a removal.</summary>
+    private IReadOnlyList<string> _outcomes = [];
+
     public ActivityNode(ActivityDefinition activity, Point position)
         : base(activity.Id, position)
     {
@@ -37,23 +41,58 @@ public sealed class ActivityNode : NodeModel
         OutcomePorts.FirstOrDefault(p => p.Outcome == outcome) ?? (OutcomePort)AddPort(new OutcomePort(this, outcome));
 
     /// <summary>
-    /// Makes the ports match the outcomes the activity's properties give now. A port whose outcome went away stays
-    /// while a link still leaves it, so the validator can say which connection no longer fits.
+    /// Makes the ports match the outcomes the activity's properties give now, compared with what they gave at the
+    /// last sync: an outcome renamed in place (same count of outcomes gone and come, paired in order) keeps its
+    /// port and links under the new name, so the connection follows the rename; a removed outcome takes its port
+    /// and the links leaving it off <paramref name="diagram"/>; a new outcome gets a port. A port whose outcome the
+    /// properties never gave (a loaded connection naming an unknown outcome) stays while a link still leaves it, so
+    /// the validator can say which connection no longer fits. Properties that cannot be read (raw JSON half typed)
+    /// change nothing, so a slip does not cost the node its connections.
     /// </summary>
-    /// <returns>Whether a port was added or removed.</returns>
-    public bool SyncOutcomePorts(ActivityRegistry registry)
+    /// <returns>Whether a port was added, renamed or removed.</returns>
+    public bool SyncOutcomePorts(Diagram diagram, ActivityRegistry registry)
     {
-        var outcomes = registry.TryGet(Activity.Type, out var type) ? type.GetOutcomes(Activity) : [];
+        IReadOnlyList<string> outcomes = [];
+        if (registry.TryGet(Activity.Type, out var type))
+        {
+            if (!type.CanReadProperties(Activity))
+            {
+                return false;
+            }
+
+            outcomes = type.GetOutcomes(Activity);
+        }
+
+        var gone = _outcomes.Except(outcomes, StringComparer.Ordinal).ToList();
+        var come = outcomes.Except(_outcomes, StringComparer.Ordinal).ToList();
+        _outcomes = outcomes;
         var changed = false;
+        if (gone.Count == come.Count)
+        {
+            foreach (var (from, to) in gone.Zip(come))
+            {
+                if (OutcomePorts.FirstOrDefault(p => p.Outcome == from) is { } port && OutcomePorts.All(p => p.Outcome != to))
+                {
+                    port.Rename(to);
+                    changed = true;
+                }
+            }
+        }
+
         foreach (var outcome in outcomes.Where(o => OutcomePorts.All(p => p.Outcome != o)))
         {
             AddPort(new OutcomePort(this, outcome));
             changed = true;
         }
 
-        foreach (var stale in OutcomePorts.Where(p => !outcomes.Contains(p.Outcome) && p.Links.Count == 0).ToList())
+        foreach (var removed in OutcomePorts.Where(p => !outcomes.Contains(p.Outcome) && (p.Links.Count == 0 || gone.Contains(p.Outcome))).ToList())
         {
-            RemovePort(stale);
+            foreach (var link in removed.Links.ToList())
+            {
+                diagram.Links.Remove(link);
+            }
+
+            RemovePort(removed);
             changed = true;
         }
 
@@ -99,7 +138,23 @@ public sealed class InPort(ActivityNode parent) : PortModel(parent, PortAlignmen
 /// <summary>A right port for one outcome; a link dragged from it may end on another node (or its in-port).</summary>
 public sealed class OutcomePort(ActivityNode parent, string outcome) : PortModel(parent, PortAlignment.Right)
 {
-    public string Outcome { get; } = outcome;
+    /// <summary>The outcome; the connections leaving this port carry it.</summary>
+    public string Outcome { get; private set; } = outcome;
+
+    /// <summary>The outcome was renamed in the properties: the port and its links (and their labels) take the new name.</summary>
+    internal void Rename(string outcome)
+    {
+        Outcome = outcome;
+        foreach (var link in Links)
+        {
+            foreach (var label in link.Labels)
+            {
+                label.Content = outcome;
+            }
+
+            link.Refresh();
+        }
+    }
 
     public override bool CanAttachTo(ILinkable other) => other switch
     {

@@ -114,7 +114,7 @@ public sealed partial class WorkflowDesigner : IDisposable
             {
                 RequireTarget = true,
                 // A link always leaves an outcome port and always arrives at a node's in-port, wherever on the node it is dropped.
-                Factory = (_, source, target) => source is OutcomePort port ? NewLink(new SinglePortAnchor(port), target, port.Outcome) : null!,
+                Factory = (_, source, target) => source is OutcomePort port ? DesignerDiagram.NewLink(new SinglePortAnchor(port), target, port.Outcome) : null!,
                 TargetAnchorFactory = (_, _, target) => target switch
                 {
                     ActivityNode node => new SinglePortAnchor(node.In),
@@ -125,35 +125,12 @@ public sealed partial class WorkflowDesigner : IDisposable
         };
         var diagram = new BlazorDiagram(options);
         diagram.RegisterComponent<ActivityNode, ActivityNodeWidget>();
-        var positions = Layout(definition, keepPositions: true);
-        var nodes = new Dictionary<string, ActivityNode>(StringComparer.Ordinal);
-        foreach (var activity in definition.Activities)
-        {
-            var node = diagram.Nodes.Add(new ActivityNode(activity, positions[activity.Id]));
-            node.SyncOutcomePorts(Registry);
-            nodes[activity.Id] = node;
-        }
-
-        foreach (var connection in definition.Connections)
-        {
-            if (nodes.TryGetValue(connection.From, out var from) && nodes.TryGetValue(connection.To, out var to))
-            {
-                diagram.Links.Add(NewLink(new SinglePortAnchor(from.PortFor(connection.Outcome)), new SinglePortAnchor(to.In), connection.Outcome));
-            }
-        }
-
+        DesignerDiagram.Add(diagram, definition, Layout(definition, keepPositions: true), Registry);
         diagram.Links.Added += OnLinkAdded;
         diagram.Links.Removed += _ => OnFlowChanged();
         diagram.Nodes.Removed += _ => OnFlowChanged();
         diagram.SelectionChanged += OnSelectionChanged;
         return diagram;
-    }
-
-    private static LinkModel NewLink(Anchor source, Anchor target, string outcome)
-    {
-        var link = new LinkModel(source, target) { TargetMarker = LinkMarker.Arrow };
-        link.Labels.Add(new LinkLabelModel(link, outcome));
-        return link;
     }
 
     /// <summary>
@@ -334,7 +311,7 @@ public sealed partial class WorkflowDesigner : IDisposable
         var activity = new ActivityDefinition { Id = $"{prefix}{n}", Type = type, Title = "新节点", Properties = StarterProperties(type) };
         var position = at ?? _diagram.GetRelativePoint(80 + (n * 20), 80 + (n * 20));
         var node = _diagram.Nodes.Add(new ActivityNode(activity, position));
-        node.SyncOutcomePorts(Registry);
+        node.SyncOutcomePorts(_diagram, Registry);
         _diagram.UnselectAll();
         _diagram.SelectModel(node, true);
         OnFlowChanged();
@@ -405,7 +382,7 @@ public sealed partial class WorkflowDesigner : IDisposable
 
     private void Apply(ActivityNode node)
     {
-        node.SyncOutcomePorts(Registry);
+        node.SyncOutcomePorts(_diagram!, Registry);
         node.RefreshAll();
         RefreshScope();
         ShowErrors(Workflows.Check(DefinitionId, CurrentJson()).Errors, message: null);
@@ -425,18 +402,7 @@ public sealed partial class WorkflowDesigner : IDisposable
             node.Activity.Position = new DesignerPosition { X = Math.Round(node.Position.X), Y = Math.Round(node.Position.Y) };
             return node.Activity;
         })];
-        definition.Connections = [.. _diagram.Links.OfType<LinkModel>()
-            .Where(l => l.Source is SinglePortAnchor { Port: OutcomePort } && l.Target is SinglePortAnchor { Port.Parent: ActivityNode })
-            .Select(l =>
-            {
-                var port = (OutcomePort)((SinglePortAnchor)l.Source).Port;
-                return new ConnectionDefinition
-                {
-                    From = ((ActivityNode)port.Parent).Activity.Id,
-                    Outcome = port.Outcome,
-                    To = ((ActivityNode)((SinglePortAnchor)l.Target).Port.Parent).Activity.Id,
-                };
-            })];
+        definition.Connections = DesignerDiagram.Connections(_diagram);
         return WorkflowDefinitionSerializer.Serialize(definition);
     }
 

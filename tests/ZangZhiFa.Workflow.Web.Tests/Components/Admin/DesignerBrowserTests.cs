@@ -287,6 +287,35 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OutcomesEditor_RenamesThePortWithItsConnection_AndRemovingAnOutcomeRemovesPortAndConnection()
+    {
+        var page = await OpenDesignerAsync();
+        var links = await page.Locator(".diagram-link").CountAsync();
+        var rows = ".activity-node[data-activity=acceptance] .outcome-row";
+        await page.ClickAsync(".activity-node[data-activity=acceptance] .activity-title");
+        await page.WaitForSelectorAsync("#prop-outcomes");
+
+        // Rename 受理 in the outcomes list (issue 6: the old port and its connection used to stay beside the new port).
+        var first = page.Locator("#prop-outcomes .editor-row[data-item=受理] input");
+        await first.FillAsync("予以受理");
+        await first.DispatchEventAsync("change");
+        await page.WaitForSelectorAsync($"{rows}[data-outcome=予以受理]:not(.unconnected)");
+        (await page.Locator(rows).EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.outcome)")).Should().Equal("予以受理", "不予受理", "转办", "超期");
+        (await page.Locator(".diagram-link").CountAsync()).Should().Be(links);
+
+        // Remove 不予受理: its port and the connection leaving it go.
+        await page.ClickAsync("#prop-outcomes .editor-row[data-item=不予受理] .remove");
+        await page.WaitForSelectorAsync($"{rows}[data-outcome=不予受理]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        (await page.Locator(".diagram-link").CountAsync()).Should().Be(links - 1);
+
+        await page.ClickAsync("#export");
+        var exported = WorkflowDefinitionSerializer.Deserialize(await page.InputValueAsync("#export-json"), "complaint-intake.json");
+        exported.Connections.Where(c => c.From == "acceptance").Select(c => c.ToString()).Should().BeEquivalentTo(
+            "acceptance --予以受理--> accepted", "acceptance --转办--> notify_transferred", "acceptance --超期--> escalate_acceptance");
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
     public async Task VersionsPage_ComparesTwoVersionsAndRetiresOne_WhileTheDesignerImportsAFileAsADraft()
     {
         using var admin = _server.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(_baseUrl), HandleCookies = true });
