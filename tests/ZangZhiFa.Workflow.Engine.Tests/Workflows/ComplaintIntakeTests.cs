@@ -598,6 +598,38 @@ public sealed class ComplaintIntakeTests
         _engine.OpenTask("decide").DueAt.Should().Be(Beijing(4, 2), "the investigation clock ran on meanwhile");
     }
 
+    [Fact]
+    public async Task InvitedSupervisorOpinion_IsSupervisedFromTheLevelAbove_WhenTheUnitDoesNotAnswerInFiveWorkingDays()
+    {
+        var id = await StartAsync(Inputs(supervisorRequested: true));
+        await AcceptAsync();
+        await FinishInvestigationAsync();
+        await _engine.CompleteAsync(_engine.OpenTask("invite"), "接受", [], "supervisor.lasa1");
+        await _engine.CompleteAsync(_engine.OpenTask("opinion"), "提交意见", new JsonObject { ["opinion"] = "调查未调取执法记录仪视频" }, "supervisor.lasa1");
+        var due = _engine.OpenTask("reply").DueAt!.Value;
+        due.Should().Be(Beijing(3, 10), "five working days from Monday 2 March end on Monday 9 March");
+
+        await _engine.AdvanceAsync(due - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+
+        // supervisor-assignment escalates the answer in notify mode: the handling unit keeps it, the level above supervises.
+        var reply = _engine.OpenTask("reply");
+        (reply.AssigneeRole, reply.OrgUnitCode, reply.EscalationLevel).Should().Be(("承办人", "540102", 1));
+        reply.DueAt.Should().Be(Beijing(3, 14), "three more working days, Wednesday 11 to Friday 13 March");
+        var supervision = Notice("督办通知书");
+        supervision.DocumentNumber.Should().Be("藏司督〔2026〕1号");
+        IssuerOf(supervision.Html).Should().Be("拉萨市司法局");
+        supervision.Html.Should().Contain("城关区司法局：")
+            .And.Contain("你单位承办的“答复特邀监督员意见：野蛮执法投诉（城关区城市管理综合行政执法局）（TS-2026-000001）”事项，已超过规定办理时限")
+            .And.Contain("业务编号：TS-2026-000001").And.Contain("请你单位接到本通知后立即办理").And.NotContain(Name);
+        _engine.Store.Mails.Where(m => m.NoticeId == supervision.Id).Select(m => m.To).Should().BeEquivalentTo(["承办人@540100.test", "承办人@540102.test"]);
+        _engine.Store.Journal.Should().Contain(j => j.CorrelationId == "TS-2026-000001" && j.ActivityId == "escalate_reply"
+            && j.Summary == "答复特邀监督员意见：野蛮执法投诉（城关区城市管理综合行政执法局）（TS-2026-000001）：城关区司法局 → 拉萨市司法局");
+        _engine.OpenTasks(id).Should().BeEmpty("the decision still waits for the answer");
+
+        await _engine.CompleteAsync(reply, "已答复", new JsonObject { ["reply"] = "已补充调取执法记录仪视频" }, "handler.chengguan");
+        _engine.OpenTask("decide").Should().NotBeNull();
+    }
+
     [Theory]
     [InlineData(true, "野蛮执法", true)]
     [InlineData(false, "野蛮执法", false)]

@@ -295,6 +295,28 @@ public sealed class LegalReviewTests
     }
 
     [Fact]
+    public async Task OverdueCollectiveDiscussion_IsRecordedWithoutEscalation_WhenTheLeadersLetTenWorkingDaysPass()
+    {
+        _engine.Time.Advance(TimeSpan.FromDays(28)); // Monday 30 March: the ten working days run over 清明节 (4–6 April)
+        var id = await StartAsync();
+        await ReviewAsync("不同意", Checked("不符合", opinion: "罚款数额超出裁量基准，且未告知听证权利"));
+        var due = _engine.OpenTask("discuss").DueAt!.Value;
+        due.Should().Be(new DateTimeOffset(2026, 4, 15, 0, 0, 0, TimeSpan.FromHours(8)), "ten working days from Monday 30 March end on Tuesday 14 April, Monday 6 April being 清明节");
+
+        await _engine.AdvanceAsync(due - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+
+        // The flow's overdue path for 集体讨论 only records the lapse (discuss_overdue): no 督办通知书, no re-routing.
+        var discuss = _engine.OpenTask("discuss");
+        (discuss.AssigneeRole, discuss.OrgUnitCode, discuss.EscalationLevel).Should().Be(("机关负责人", "540102-cgzf", 0));
+        Timeline(id)[^1].Should().Be("集体讨论超过期限");
+        _engine.Store.Journal.Should().Contain(j => j.InstanceId == id && j.ActivityId == "discuss_overdue" && j.At > due);
+        _engine.Store.Notices.Should().NotContain(n => n.Title == "督办通知书");
+
+        await _engine.CompleteAsync(discuss, "修改后重新送审", new JsonObject { ["attendees"] = "局长、分管副局长", ["resolution"] = "采纳审核意见，重新送审" }, "leader.cgzf");
+        HasOpen("revise").Should().BeTrue("the leaders can still decide after the limit");
+    }
+
+    [Fact]
     public async Task Review_RequiresEveryChecklistItem_WhenGivingAnOpinion()
     {
         await StartAsync();

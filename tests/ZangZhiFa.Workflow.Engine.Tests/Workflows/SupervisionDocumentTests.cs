@@ -30,6 +30,16 @@ public sealed class SupervisionDocumentTests
             ["supervisingUnitName"] = "城关区司法局",
         }, CaseNumber)).Id;
 
+    private static DateTimeOffset Beijing(int month, int day) => new(2026, month, day, 0, 0, 0, TimeSpan.FromHours(8));
+
+    /// <summary>The 发文机关标志 the layout prints in red at the top of an official document.</summary>
+    private static string IssuerOf(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "<div class=\"issuer-mark\">(.*?)</div>").Groups[1].Value;
+
+    /// <summary>The case record's lines written by one activity (the case page's 全过程记录).</summary>
+    private string JournalOf(Guid id, string activityId) =>
+        string.Join("\n", _engine.Store.Journal.Where(j => j.InstanceId == id && j.ActivityId == activityId).Select(j => $"{j.Event} {j.Summary}"));
+
     private JsonObject Variables(Guid id) => JsonNode.Parse(_engine.Instance(id).VariablesJson)!.AsObject();
 
     private string Stage(Guid id) => Variables(id)["stage"]!.GetValue<string>();
@@ -137,6 +147,36 @@ public sealed class SupervisionDocumentTests
 
         (await ObjectAsync(id)).Should().Be(0);
         _engine.Store.Tasks.Should().NotContain(t => t.ActivityId == "answer_objection");
+    }
+
+    [Fact]
+    public async Task OverdueObjectionAnswer_IsSupervisedFromTheLevelAbove_WhileTheLeadKeepsTheTask()
+    {
+        var id = await IssueAsync("决定书");
+        await CorrectAsync();
+        await _engine.CompleteAsync(_engine.OpenTask("verify"), "通过", [], "lead.chengguan");
+        await ObjectAsync(id);
+        var due = _engine.OpenTask("answer_objection").DueAt!.Value;
+        due.Should().Be(Beijing(3, 17), "ten working days from Monday 2 March end on Monday 16 March");
+
+        await _engine.AdvanceAsync(due - _engine.Time.GetUtcNow() - TimeSpan.FromMinutes(1));
+        _engine.Store.Notices.Should().NotContain(n => n.Title == "督办通知书", "the limit has not passed yet");
+        await _engine.AdvanceAsync(TimeSpan.FromMinutes(2));
+
+        var answer = _engine.OpenTask("answer_objection");
+        (answer.AssigneeRole, answer.OrgUnitCode, answer.EscalationLevel).Should().Be(("监督科长", "540102", 1), "notify: the lead keeps the task and the level above supervises");
+        answer.DueAt.Should().Be(Beijing(3, 25), "five more working days, Wednesday 18 to Tuesday 24 March");
+        var supervision = _engine.Store.Notices.Single(n => n.Title == "督办通知书");
+        supervision.DocumentNumber.Should().Be("藏司督〔2026〕1号");
+        IssuerOf(supervision.Html).Should().Be("拉萨市司法局");
+        supervision.Html.Should().Contain("城关区司法局：").And.Contain("你单位承办的“答复监督决定异议：八廓街占道经营整治（JD-2026-000001）”事项，已超过规定办理时限")
+            .And.Contain("业务编号：" + CaseNumber).And.Contain("请你单位接到本通知后立即办理").And.NotContain("提级办理");
+        _engine.Store.Mails.Where(m => m.NoticeId == supervision.Id).Select(m => m.To).Should().BeEquivalentTo(["监督科长@540100.test", "监督科长@540102.test"]);
+        JournalOf(id, "escalate_answer_objection").Should().Contain("答复监督决定异议：八廓街占道经营整治（JD-2026-000001）：城关区司法局 → 拉萨市司法局")
+            .And.Contain("督办通知书 藏司督〔2026〕1号");
+
+        await _engine.CompleteAsync(answer, "维持", new JsonObject { ["reasons"] = "扣押未区分情节，违反比例原则" }, "lead.chengguan");
+        Stage(id).Should().Be("已办结", "the late answer still closes the case");
     }
 
     [Fact]
