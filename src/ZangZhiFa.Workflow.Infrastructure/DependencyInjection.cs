@@ -35,10 +35,11 @@ public static class DependencyInjection
 
         Directory.CreateDirectory(storage.ResolveDataDirectory(contentRoot));
         services.AddSingleton(new SqlitePragmas(storage.Synchronous));
-        services.AddDbContext<WorkflowDbContext>((sp, options) => options
+        // Pooled: a fresh context builds its internal service scope on first use, ~0.2 ms of every request and step.
+        services.AddDbContextPool<WorkflowDbContext>((sp, options) => options
             .UseSqlite(storage.ConnectionString(contentRoot), sqlite => sqlite.MaxBatchSize(128))
             .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
-        services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton(new SqliteWriteGate(storage.Synchronous));
         services.AddSingleton<TimerOutboxSignal>();
         services.AddSingleton<MailOutboxSignal>();
         services.AddScoped<EfWorkflowStore>();

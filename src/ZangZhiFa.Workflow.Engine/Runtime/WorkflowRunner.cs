@@ -39,12 +39,13 @@ public sealed class WorkflowRunner(EngineServices services, ILogger<WorkflowRunn
     public async Task<bool> ResumeAsync(Guid bookmarkId, ResumeInput input, CancellationToken cancellationToken)
     {
         var stored = await Services.Store.FindBookmarkAsync(bookmarkId, cancellationToken);
-        if (stored is null)
-        {
-            return false;
-        }
+        return stored is not null && await ResumeAsync(stored.InstanceId, bookmarkId, input, cancellationToken);
+    }
 
-        var session = await LoadSessionAsync(stored.InstanceId, cancellationToken);
+    /// <summary>Resumes a bookmark of a known instance (a task names both, so the bookmark need not be looked up first).</summary>
+    private async Task<bool> ResumeAsync(Guid instanceId, Guid bookmarkId, ResumeInput input, CancellationToken cancellationToken)
+    {
+        var session = await LoadSessionAsync(instanceId, cancellationToken);
         var bookmark = session?.Bookmarks.Find(b => b.Id == bookmarkId);
         if (session is null || bookmark is null || IsFinished(session.Instance))
         {
@@ -90,7 +91,7 @@ public sealed class WorkflowRunner(EngineServices services, ILogger<WorkflowRunn
         }
 
         Activities.HumanTask.ValidateCompletion(task, input);
-        if (!await ResumeAsync(task.BookmarkId, input, cancellationToken))
+        if (!await ResumeAsync(task.InstanceId, task.BookmarkId, input, cancellationToken))
         {
             throw new TaskNotOpenException(task.Id, "该任务已不在等待办理");
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using ZangZhiFa.Workflow.Engine.Model;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 
@@ -14,30 +15,40 @@ namespace ZangZhiFa.Workflow.Infrastructure.Audit;
 /// </summary>
 public static class JournalChain
 {
-    // Compiled: every commit that writes the journal runs both, under the write lock.
-    private static readonly Func<WorkflowDbContext, CancellationToken, Task<JournalHead?>> LastLine =
-        EF.CompileAsyncQuery((WorkflowDbContext db, CancellationToken _) =>
-            db.Journal.AsNoTracking().OrderByDescending(j => j.Sequence).Select(j => new JournalHead(j.Sequence, j.Hash)).FirstOrDefault());
-
-    private static readonly Func<WorkflowDbContext, string, CancellationToken, Task<string?>> LastHashOfCase =
-        EF.CompileAsyncQuery((WorkflowDbContext db, string key, CancellationToken _) =>
-            db.Journal.AsNoTracking().Where(j => j.CaseKey == key).OrderByDescending(j => j.Sequence).Select(j => j.Hash).FirstOrDefault());
-
-    private sealed record JournalHead(long Sequence, string? Hash);
-
     /// <summary>Numbers and links the new lines; call inside the unit's write transaction, just before saving.</summary>
+    /// <remarks>
+    /// Plain commands rather than LINQ: every commit that writes the journal runs these under the write lock, and
+    /// EF's query pipeline cost several times the index lookups themselves.
+    /// </remarks>
     public static async Task LinkAsync(WorkflowDbContext db, IReadOnlyList<JournalEntry> added, CancellationToken cancellationToken)
     {
-        var last = await LastLine(db, cancellationToken);
-        var sequence = last?.Sequence ?? 0;
-        var previous = last?.Hash ?? "";
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = "SELECT \"Sequence\", \"Hash\" FROM \"journal\" ORDER BY \"Sequence\" DESC LIMIT 1";
+        var sequence = 0L;
+        var previous = "";
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                sequence = reader.GetInt64(0);
+                previous = reader.IsDBNull(1) ? "" : reader.GetString(1);
+            }
+        }
+
+        command.CommandText = "SELECT \"Hash\" FROM \"journal\" WHERE \"CaseKey\" = @key ORDER BY \"Sequence\" DESC LIMIT 1";
+        var key = command.CreateParameter();
+        key.ParameterName = "@key";
+        command.Parameters.Add(key);
         var caseHeads = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in added)
         {
             entry.CaseKey ??= entry.CorrelationId ?? entry.InstanceId.ToString();
             if (!caseHeads.TryGetValue(entry.CaseKey, out var casePrevious))
             {
-                casePrevious = await LastHashOfCase(db, entry.CaseKey, cancellationToken) ?? "";
+                key.Value = entry.CaseKey;
+                casePrevious = await command.ExecuteScalarAsync(cancellationToken) as string ?? "";
             }
 
             entry.Sequence = ++sequence;

@@ -18,6 +18,8 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
     private IDisposable? _writeTurn;
     private bool _mailQueued;
     private bool _opened;
+    private bool _lowered; // the connection commits with synchronous=NORMAL during this unit's turn
+    private bool _syncPending; // a commit made while lowered awaits its log flush
 
     public WorkflowDbContext Db => db;
 
@@ -119,6 +121,8 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         try
         {
             var value = await IncrementAsync(name, cancellationToken);
+            // Not flushed on its own: the log is written in order, so the flush of the unit's own commit covers this
+            // one, and if the unit never commits, a number lost to a power cut is a gap like any other.
             await _transaction!.CommitAsync(cancellationToken);
             return value;
         }
@@ -169,13 +173,48 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
 
     public async Task SaveChangesAsync(CancellationToken cancellationToken)
     {
-        var timersChanged = WriteTimerOutbox();
+        // One change scan for the whole save: left on, every Entries() and EF's own save scan all tracked rows again.
+        var tracker = db.ChangeTracker;
+        tracker.DetectChanges();
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        bool timersChanged;
+        try
+        {
+            timersChanged = WriteTimerOutbox();
+            if (!await CommitAsync(cancellationToken))
+            {
+                return;
+            }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
+        }
+
+        // Saved means on the disk: the flush runs after the turn is handed on, shared with whoever committed meanwhile.
+        await SyncAsync(cancellationToken);
+
+        if (timersChanged)
+        {
+            timerSignal.Notify();
+        }
+
+        if (_mailQueued)
+        {
+            _mailQueued = false;
+            mailSignal.Notify();
+        }
+    }
+
+    private async Task<bool> CommitAsync(CancellationToken cancellationToken)
+    {
         await OpenAsync(cancellationToken);
         try
         {
             if (_transaction is null && !db.ChangeTracker.HasChanges())
             {
-                return;
+                return false;
             }
 
             // Always an explicit transaction, so EF never begins one of its own outside the write gate.
@@ -194,6 +233,8 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
 
             await db.SaveChangesAsync(cancellationToken);
             await _transaction!.CommitAsync(cancellationToken);
+            _syncPending = _lowered;
+            return true;
         }
         catch (DbUpdateConcurrencyException ex)
         {
@@ -209,17 +250,6 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         {
             await EndWriteAsync();
         }
-
-        if (timersChanged)
-        {
-            timerSignal.Notify();
-        }
-
-        if (_mailQueued)
-        {
-            _mailQueued = false;
-            mailSignal.Notify();
-        }
     }
 
     /// <summary>Takes the process's write turn, then SQLite's write lock (BEGIN IMMEDIATE), once per unit.</summary>
@@ -229,20 +259,55 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         if (_transaction is null)
         {
             _writeTurn ??= await writeGate.EnterAsync(cancellationToken);
+            if (writeGate.GroupCommit && !_lowered && db.Database.IsSqlite())
+            {
+                // The commit only writes the log; SyncAsync flushes it once the turn is handed on (see SqliteWriteGate).
+                await PragmaAsync("PRAGMA synchronous=NORMAL", cancellationToken);
+                _lowered = true;
+            }
+
             _transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         }
     }
 
     private async Task EndWriteAsync()
     {
-        if (_transaction is not null)
+        try
         {
-            await _transaction.DisposeAsync();
-            _transaction = null;
-        }
+            if (_transaction is not null)
+            {
+                await _transaction.DisposeAsync();
+                _transaction = null;
+            }
 
-        _writeTurn?.Dispose();
-        _writeTurn = null;
+            if (_lowered)
+            {
+                _lowered = false;
+                // The pool lends this connection out again: it goes back with the configured durability.
+                await PragmaAsync($"PRAGMA synchronous={writeGate.Synchronous}", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _writeTurn?.Dispose();
+            _writeTurn = null;
+        }
+    }
+
+    private async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        if (_syncPending)
+        {
+            _syncPending = false;
+            await writeGate.SyncAsync(db.Database.GetDbConnection().DataSource, cancellationToken);
+        }
+    }
+
+    private async Task PragmaAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The timer bookmarks added or removed in this unit go to the outbox in the same commit.</summary>

@@ -1,17 +1,42 @@
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 
 /// <summary>
-/// Lets one unit of work at a time hold SQLite's write transaction, queued in the process. SQLite has a single
-/// writer; left to itself a second writer finds the file locked and its busy handler sleeps and retries (1, 2, 5 …
-/// 100 ms), so under concurrent submissions most time went to sleeping, not writing (94 complaints/s, p99 1.2 s).
-/// Waiting here is an async wait that hands over the moment the holder commits.
+/// Lets one unit of work at a time hold SQLite's write transaction, queued in the process, and makes the commits
+/// durable in groups. SQLite has a single writer; left to itself a second writer finds the file locked and its busy
+/// handler sleeps and retries (1, 2, 5 … 100 ms), so under concurrent submissions most time went to sleeping, not
+/// writing (94 complaints/s, p99 1.2 s). Waiting here is an async wait that hands over the moment the holder commits.
 /// </summary>
-public sealed class SqliteWriteGate : IDisposable
+/// <remarks>
+/// <para><b>Group commit.</b> With <c>synchronous=FULL</c> SQLite flushes the write-ahead log to the disk inside every
+/// commit, while the writer still holds the lock, so no other unit can write during the flush — on this machine's
+/// disk 0.5 to 3 ms, most of a step. With <paramref name="synchronous"/> FULL or EXTRA the gate instead lets a unit
+/// commit with <c>NORMAL</c> (the log is written, not yet flushed), hands the turn on, and only then flushes the log
+/// (<see cref="SyncAsync"/>) before the unit reports success. One flush covers every commit written before it began,
+/// so units that committed while a flush ran share the next one. A caller is told "saved" only once its commit is on
+/// the disk, as with FULL; what changes is that the next writer no longer waits for that flush.</para>
+/// <para>Why a log flush is enough: in WAL mode a transaction is durable once its frames, ending in the commit frame,
+/// are on the disk — exactly what FULL's in-commit sync achieves; <c>NORMAL</c> still syncs the log header when the
+/// log is reused and the database around checkpoints.</para>
+/// </remarks>
+public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
 {
     /// <summary>As long as SQLite's own busy timeout: a turn not handed on by then is a bug, not a queue.</summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _sync = new(1, 1);
+    private long _committed;
+    private long _synced;
+    private long _flushes;
+
+    /// <summary>True when commits are flushed by <see cref="SyncAsync"/> after the turn rather than inside it.</summary>
+    public bool GroupCommit { get; } = synchronous.ToUpperInvariant() is "FULL" or "EXTRA" or "2" or "3";
+
+    /// <summary>The <c>synchronous</c> level a connection goes back to when a unit hands on its turn.</summary>
+    public string Synchronous { get; } = synchronous.ToUpperInvariant();
+
+    /// <summary>How many log flushes ran (they are shared between the commits that wait for them).</summary>
+    public long Flushes => Interlocked.Read(ref _flushes);
 
     /// <summary>Waits for the write turn; dispose the result to hand it on.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
@@ -24,7 +49,52 @@ public sealed class SqliteWriteGate : IDisposable
         return new Turn(_gate);
     }
 
-    public void Dispose() => _gate.Dispose();
+    /// <summary>
+    /// Returns once every commit made on <paramref name="databaseFile"/> before this call is on the disk. Call after
+    /// the commit and after handing on the turn; a flush already running may not cover this commit, so it waits for
+    /// the next one, which in turn covers everyone who committed meanwhile.
+    /// </summary>
+    public async Task SyncAsync(string databaseFile, CancellationToken cancellationToken)
+    {
+        var mine = Interlocked.Increment(ref _committed);
+        await _sync.WaitAsync(cancellationToken);
+        try
+        {
+            if (Interlocked.Read(ref _synced) >= mine)
+            {
+                return;
+            }
+
+            // Every commit counted so far finished writing its frames before it was counted.
+            var covered = Interlocked.Read(ref _committed);
+            FlushLog(databaseFile + "-wal");
+            Interlocked.Increment(ref _flushes);
+            Interlocked.Exchange(ref _synced, covered);
+        }
+        finally
+        {
+            _sync.Release();
+        }
+    }
+
+    private static void FlushLog(string walFile)
+    {
+        try
+        {
+            using var log = new FileStream(walFile, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            log.Flush(flushToDisk: true);
+        }
+        catch (FileNotFoundException)
+        {
+            // The last connection closed and checkpointed the log into the database, syncing it: nothing left to flush.
+        }
+    }
+
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _sync.Dispose();
+    }
 
     private sealed class Turn(SemaphoreSlim gate) : IDisposable
     {

@@ -53,6 +53,43 @@ public sealed class EfWorkflowStoreTests
     }
 
     [Fact]
+    public async Task SaveChanges_ReturnsOnlyAfterTheLogIsFlushed_AndHandsTheConnectionBackAtFull()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        await using var db = database.CreateContext();
+        var store = database.CreateStore(db);
+        store.AddInstance(NewInstance(database.Time.GetUtcNow()));
+        var flushes = database.WriteGate.Flushes;
+
+        await store.SaveChangesAsync(CancellationToken.None);
+
+        database.WriteGate.Flushes.Should().Be(flushes + 1, "a save reports success once its commit is on the disk");
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        (await command.ExecuteScalarAsync()).Should().Be(2L, "the connection returns to the pool with synchronous=FULL");
+    }
+
+    [Fact]
+    public async Task SaveChanges_KeepsEveryCommit_WhenManyUnitsCommitAtOnce()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        const int units = 16;
+        var flushes = database.WriteGate.Flushes;
+
+        await Task.WhenAll(Enumerable.Range(0, units).Select(_ => Task.Run(async () =>
+        {
+            await using var db = database.CreateContext();
+            var store = database.CreateStore(db);
+            store.AddInstance(NewInstance(database.Time.GetUtcNow()));
+            await store.SaveChangesAsync(CancellationToken.None);
+        })));
+
+        await using var check = database.CreateContext();
+        (await check.Instances.CountAsync()).Should().Be(units);
+        (database.WriteGate.Flushes - flushes).Should().BeInRange(1, units, "commits waiting together share a flush, none skips it");
+    }
+
+    [Fact]
     public async Task SaveChanges_WritesNothing_WhenTheCommitFailsMidway()
     {
         await using var database = await SqliteTestDatabase.CreateAsync();
