@@ -331,19 +331,8 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
     /// <summary>The unit <paramref name="levels"/> levels above <paramref name="code"/>, or the top of the tree when it is nearer.</summary>
     private static async Task<string> UnitAboveAsync(ActivityContext context, string code, int levels)
     {
-        var current = code;
-        for (var i = 0; i < levels; i++)
-        {
-            var unit = await context.Services.Orgs.FindAsync(current, context.CancellationToken);
-            if (unit?.ParentCode is not { } parent)
-            {
-                break;
-            }
-
-            current = parent;
-        }
-
-        return current;
+        var line = await context.Services.Orgs.LineUpwardAsync(code, levels, context.CancellationToken);
+        return line.Count > 0 ? line[^1].Code : code;
     }
 
     protected override async ValueTask<ActivityResult> ResumeAsync(ActivityContext context, Properties properties, Bookmark bookmark, ResumeInput input)

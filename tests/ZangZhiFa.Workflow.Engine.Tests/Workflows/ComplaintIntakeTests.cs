@@ -630,6 +630,36 @@ public sealed class ComplaintIntakeTests
         _engine.OpenTask("decide").Should().NotBeNull();
     }
 
+    [Fact]
+    public async Task InvitedSupervisorOpinion_IsSupervisedFromTheRegion_WhenTheUnitStillDoesNotAnswerAfterTheFirstSupervision()
+    {
+        await StartAsync(Inputs(supervisorRequested: true));
+        await AcceptAsync();
+        await FinishInvestigationAsync();
+        await _engine.CompleteAsync(_engine.OpenTask("invite"), "接受", [], "supervisor.lasa1");
+        await _engine.CompleteAsync(_engine.OpenTask("opinion"), "提交意见", new JsonObject { ["opinion"] = "调查未调取执法记录仪视频" }, "supervisor.lasa1");
+        await _engine.AdvanceAsync(Beijing(3, 10) - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+        IssuerOf(Notice("督办通知书").Html).Should().Be("拉萨市司法局");
+
+        await _engine.AdvanceAsync(Beijing(3, 14) - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+
+        var reply = _engine.OpenTask("reply");
+        (reply.AssigneeRole, reply.OrgUnitCode, reply.EscalationLevel).Should().Be(("承办人", "540102", 2));
+        reply.DueAt.Should().Be(Beijing(3, 19), "three more working days, Monday 16 to Wednesday 18 March");
+        var second = _engine.Store.Notices.Where(n => n.Title == "督办通知书").Should().HaveCount(2).And.Subject.Last();
+        IssuerOf(second.Html).Should().Be("西藏自治区司法厅", "“again to the region if still overdue”");
+        second.Html.Should().Contain("城关区司法局：").And.Contain("（第2次督办）").And.NotContain(Name);
+        _engine.Store.Mails.Where(m => m.NoticeId == second.Id).Select(m => m.To).Should().BeEquivalentTo(["承办人@540000.test", "承办人@540102.test"]);
+        _engine.Store.Journal.Should().Contain(j => j.CorrelationId == "TS-2026-000001" && j.ActivityId == "escalate_reply"
+            && j.Summary == "答复特邀监督员意见：野蛮执法投诉（城关区城市管理综合行政执法局）（TS-2026-000001）：城关区司法局 → 西藏自治区司法厅");
+
+        await _engine.AdvanceAsync(Beijing(3, 19) - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+
+        _engine.Store.Notices.Count(n => n.Title == "督办通知书").Should().Be(2, "no third 督办: the region is the top");
+        _engine.Store.Journal.Should().Contain(j => j.ActivityId == "escalate_reply" && j.Event == "escalation-stopped"
+            && j.Summary == "答复特邀监督员意见：野蛮执法投诉（城关区城市管理综合行政执法局）（TS-2026-000001）：已督办至最高层级（西藏自治区司法厅）");
+    }
+
     [Theory]
     [InlineData(true, "野蛮执法", true)]
     [InlineData(false, "野蛮执法", false)]

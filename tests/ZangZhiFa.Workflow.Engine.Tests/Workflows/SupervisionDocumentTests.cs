@@ -180,6 +180,35 @@ public sealed class SupervisionDocumentTests
     }
 
     [Fact]
+    public async Task OverdueObjectionAnswer_IsSupervisedFromTheRegionTheSecondTime_AndThenNoHigher()
+    {
+        var id = await IssueAsync("决定书");
+        await CorrectAsync();
+        await _engine.CompleteAsync(_engine.OpenTask("verify"), "通过", [], "lead.chengguan");
+        await ObjectAsync(id);
+        await _engine.AdvanceAsync(Beijing(3, 17) - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+        IssuerOf(_engine.Store.Notices.Single(n => n.Title == "督办通知书").Html).Should().Be("拉萨市司法局");
+
+        await _engine.AdvanceAsync(Beijing(3, 25) - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+
+        var answer = _engine.OpenTask("answer_objection");
+        (answer.OrgUnitCode, answer.EscalationLevel).Should().Be(("540102", 2), "notify: the lead still keeps the task");
+        answer.DueAt.Should().Be(Beijing(4, 2), "five more working days, Thursday 26 March to Wednesday 1 April");
+        var second = _engine.Store.Notices.Where(n => n.Title == "督办通知书").Should().HaveCount(2).And.Subject.Last();
+        second.DocumentNumber.Should().Be("藏司督〔2026〕2号");
+        IssuerOf(second.Html).Should().Be("西藏自治区司法厅", "the 2nd 督办 comes from one level above the 1st");
+        second.Html.Should().Contain("城关区司法局：").And.Contain("（第2次督办）").And.Contain("<tr><th>督办单位</th><td>西藏自治区司法厅</td></tr>");
+        _engine.Store.Mails.Where(m => m.NoticeId == second.Id).Select(m => m.To).Should().BeEquivalentTo(["监督科长@540000.test", "监督科长@540102.test"]);
+        JournalOf(id, "escalate_answer_objection").Should().Contain("答复监督决定异议：八廓街占道经营整治（JD-2026-000001）：城关区司法局 → 西藏自治区司法厅");
+
+        await _engine.AdvanceAsync(Beijing(4, 2) - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+
+        _engine.Store.Notices.Count(n => n.Title == "督办通知书").Should().Be(2, "there is no level above the region");
+        _engine.OpenTask("answer_objection").EscalationLevel.Should().Be(2);
+        JournalOf(id, "escalate_answer_objection").Should().Contain("escalation-stopped 答复监督决定异议：八廓街占道经营整治（JD-2026-000001）：已督办至最高层级（西藏自治区司法厅）");
+    }
+
+    [Fact]
     public async Task LateCorrection_IsSupervised_WhileTheUnitKeepsTheTask()
     {
         await IssueAsync("决定书");

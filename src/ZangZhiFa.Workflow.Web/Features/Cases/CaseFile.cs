@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Model;
 using ZangZhiFa.Workflow.Infrastructure.Complaints;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
@@ -6,7 +7,11 @@ using ZangZhiFa.Workflow.Web.Security;
 
 namespace ZangZhiFa.Workflow.Web.Features.Cases;
 
-/// <summary>The case file (案卷) as a staff member may see it: identity masked unless their role on the case needs it.</summary>
+/// <summary>
+/// The case file (案卷) as a staff member may see it: identity masked unless their role on the case needs it. It holds
+/// everything done under the case — its flow and every flow started from it (特邀监督员选派, 问责 …), however deep:
+/// <see cref="Flows"/> lists them, root first, and each task, notice, mail and timeline line names its flow.
+/// </summary>
 public sealed record CaseFile(
     string CaseNumber,
     string DefinitionId,
@@ -16,17 +21,24 @@ public sealed record CaseFile(
     IReadOnlyList<CaseTask> Tasks,
     IReadOnlyList<CaseNotice> Notices,
     IReadOnlyList<CaseMail> Mails,
-    IReadOnlyList<CaseEvent> Timeline);
+    IReadOnlyList<CaseEvent> Timeline,
+    IReadOnlyList<CaseFlow> Flows);
 
 public sealed record CaseParties(string Category, string Description, string? OccurredAt, string? Location, string RespondentUnitCode, string? RespondentOfficer, bool Anonymous, string ComplainantName, string IdNumber, string Phone, string Email, string Address, bool IdentityShown);
 
-public sealed record CaseTask(Guid Id, string ActivityId, string Title, string? AssigneeRole, string? OrgUnitCode, string? AssigneeUser, string Status, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, DateTimeOffset? CompletedAt, string? CompletedBy, string? Outcome, string? Comment, int EscalationLevel);
+/// <summary>
+/// One flow of the case: the root (<see cref="ParentInstanceId"/> null) or one started under it. <see cref="Label"/>
+/// is its Chinese name, with its own number when it has one (问责 runs as <c>TS-…-WZ</c>).
+/// </summary>
+public sealed record CaseFlow(Guid InstanceId, Guid? ParentInstanceId, string DefinitionId, int DefinitionVersion, string? CaseNumber, string Status, string Label);
 
-public sealed record CaseNotice(Guid Id, string Title, string? DocumentNumber, string? Audience, DateTimeOffset IssuedAt);
+public sealed record CaseTask(Guid Id, string ActivityId, string Title, string? AssigneeRole, string? OrgUnitCode, string? AssigneeUser, string Status, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, DateTimeOffset? CompletedAt, string? CompletedBy, string? Outcome, string? Comment, int EscalationLevel, Guid InstanceId, string Flow);
 
-public sealed record CaseMail(string Subject, string To, string Status, DateTimeOffset? SentAt);
+public sealed record CaseNotice(Guid Id, string Title, string? DocumentNumber, string? Audience, DateTimeOffset IssuedAt, Guid InstanceId, string Flow);
 
-public sealed record CaseEvent(DateTimeOffset At, string Event, string? ActivityId, string? ActivityType, string? Outcome, string Actor, string? Summary)
+public sealed record CaseMail(string Subject, string To, string Status, DateTimeOffset? SentAt, Guid InstanceId, string Flow);
+
+public sealed record CaseEvent(DateTimeOffset At, string Event, string? ActivityId, string? ActivityType, string? Outcome, string Actor, string? Summary, Guid InstanceId, string Flow)
 {
     /// <summary>督办 entries: the Escalate activity's own steps and the notes it writes when it can go no higher.</summary>
     public bool IsEscalation => ActivityType == "Escalate" || Event.StartsWith("escalation", StringComparison.Ordinal);
@@ -40,7 +52,7 @@ public sealed record CaseEvent(DateTimeOffset At, string Event, string? Activity
 /// for the user or for a unit in the user's scope; never when the user's own unit is the complaint's respondent (被投诉单位). Checked in
 /// the query, so a guessed case number finds nothing.
 /// </summary>
-public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
+public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWorkflowDefinitionProvider definitions)
 {
     private const string Masked = "***";
 
@@ -96,6 +108,25 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
                                       && (t.OrgUnitCode == unit || t.CompletedBy == me || t.AssigneeUser == me), cancellationToken);
     }
 
+    /// <summary>An instance of the case's tree as the file needs it (no variables, no state).</summary>
+    private sealed record FlowRow(Guid Id, Guid? ParentInstanceId, string DefinitionId, int DefinitionVersion, string? CorrelationId, string Status);
+
+    /// <summary>
+    /// The case's flows: <paramref name="rootId"/> and every instance started under it, however deep, in one
+    /// recursive query over the <c>ParentInstanceId</c> index. Children are found by parentage, not by case number:
+    /// a 问责 started from a complaint carries its own number (<c>TS-…-WZ</c>) and is still work done under the case.
+    /// </summary>
+    private Task<List<FlowRow>> FlowsAsync(Guid rootId, CancellationToken cancellationToken) =>
+        db.Database.SqlQuery<FlowRow>($"""
+            WITH RECURSIVE "tree"("Id") AS (
+                SELECT {rootId}
+                UNION ALL
+                SELECT "i"."Id" FROM "workflow_instances" AS "i" JOIN "tree" ON "i"."ParentInstanceId" = "tree"."Id")
+            SELECT "w"."Id", "w"."ParentInstanceId", "w"."DefinitionId", "w"."DefinitionVersion", "w"."CorrelationId", "w"."Status"
+            FROM "workflow_instances" AS "w" JOIN "tree" ON "w"."Id" = "tree"."Id"
+            ORDER BY "w"."CreatedAt"
+            """).ToListAsync(cancellationToken);
+
     public async Task<CaseFile?> FindAsync(string caseNumber, CancellationToken cancellationToken)
     {
         if (await InScopeAsync(caseNumber, cancellationToken) is not { } found)
@@ -104,26 +135,69 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
         }
 
         var (instance, complaint) = found;
-        var tasks = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == instance.Id).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
-        var notices = await db.Notices.AsNoTracking().Where(n => n.InstanceId == instance.Id).OrderBy(n => n.IssuedAt)
-            .Select(n => new CaseNotice(n.Id, n.Title, n.DocumentNumber, n.Audience, n.IssuedAt)).ToListAsync(cancellationToken);
-        var mails = await db.Mails.AsNoTracking().Where(m => m.InstanceId == instance.Id).ToListAsync(cancellationToken);
-        var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == instance.Id).OrderBy(j => j.Sequence)
-            .Select(j => new CaseEvent(j.At, j.Event, j.ActivityId, j.ActivityType, j.Outcome, j.Actor, j.Summary)).ToListAsync(cancellationToken);
+        var flows = (await FlowsAsync(instance.Id, cancellationToken))
+            .Select(f => new CaseFlow(f.Id, f.ParentInstanceId, f.DefinitionId, f.DefinitionVersion, f.CorrelationId, StatusOf(f.Status), FlowLabel(f, caseNumber)))
+            .ToList();
+        var ids = flows.Select(f => f.InstanceId).ToList();
+        var flowOf = flows.ToDictionary(f => f.InstanceId, f => f.Label);
+        string Flow(Guid? instanceId) => instanceId is { } id && flowOf.TryGetValue(id, out var label) ? label : "";
 
+        var tasks = await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.InstanceId)).OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken);
+        var notices = await db.Notices.AsNoTracking().Where(n => ids.Contains(n.InstanceId)).OrderBy(n => n.IssuedAt)
+            .Select(n => new { n.Id, n.Title, n.DocumentNumber, n.Audience, n.IssuedAt, n.InstanceId }).ToListAsync(cancellationToken);
+        var mails = await db.Mails.AsNoTracking().Where(m => m.InstanceId != null && ids.Contains(m.InstanceId.Value))
+            .Select(m => new { m.Subject, m.To, m.Status, m.SentAt, m.CreatedAt, m.InstanceId }).ToListAsync(cancellationToken);
+        // The journal's sequence is the commit order of the whole journal, so the flows' lines interleave as they happened.
+        var journal = await db.Journal.AsNoTracking().Where(j => ids.Contains(j.InstanceId)).OrderBy(j => j.Sequence)
+            .Select(j => new { j.At, j.Event, j.ActivityId, j.ActivityType, j.Outcome, j.Actor, j.Summary, j.InstanceId }).ToListAsync(cancellationToken);
+
+        // Who may know the complainant is decided on the case's own flow, as before: a child flow's tasks (an invited
+        // supervisor's, a 问责's) give nobody a reason to know who complained.
         var identityShown = await IdentityShownAsync(instance.Id, cancellationToken);
+        var mask = IdentityMask(complaint, identityShown);
         CaseParties? parties = complaint is null ? null : new CaseParties(
             complaint.Category, complaint.Description, complaint.OccurredAt, complaint.Location, complaint.RespondentUnitCode, complaint.RespondentOfficer, complaint.Anonymous,
             Show(complaint.ComplainantName), Show(complaint.IdNumber), Show(complaint.Phone), Show(complaint.Email), Show(complaint.Address), identityShown);
 
         return new CaseFile(caseNumber, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), parties,
-            [.. tasks.Select(t => new CaseTask(t.Id, t.ActivityId, t.Title, t.AssigneeRole, t.OrgUnitCode, t.AssigneeUser, t.Status.ToString(), t.CreatedAt, t.DueAt, t.CompletedAt, t.CompletedBy, t.Outcome, t.Comment, t.EscalationLevel))],
-            notices,
-            [.. mails.OrderBy(m => m.CreatedAt).Select(m => new CaseMail(m.Subject, m.To == complaint?.Email ? Show(m.To) : m.To, MailStatusText(m.Status), m.SentAt))],
-            journal);
+            [.. tasks.Select(t => new CaseTask(t.Id, t.ActivityId, mask(t.Title)!, t.AssigneeRole, t.OrgUnitCode, t.AssigneeUser, t.Status.ToString(), t.CreatedAt, t.DueAt, t.CompletedAt, t.CompletedBy, t.Outcome, mask(t.Comment), t.EscalationLevel, t.InstanceId, Flow(t.InstanceId)))],
+            [.. notices.Select(n => new CaseNotice(n.Id, n.Title, n.DocumentNumber, n.Audience, n.IssuedAt, n.InstanceId, Flow(n.InstanceId)))],
+            [.. mails.OrderBy(m => m.CreatedAt).Select(m => new CaseMail(mask(m.Subject)!, m.To == complaint?.Email ? Show(m.To) : m.To, MailStatusText(m.Status), m.SentAt, m.InstanceId!.Value, Flow(m.InstanceId)))],
+            [.. journal.Select(j => new CaseEvent(j.At, j.Event, j.ActivityId, j.ActivityType, j.Outcome, j.Actor, mask(j.Summary), j.InstanceId, Flow(j.InstanceId)))],
+            flows);
 
         string Show(string? value) => value is null ? "" : identityShown ? value : Masked;
     }
+
+    /// <summary>The flow's Chinese name (its definition's), and its own number when it has one other than the case's.</summary>
+    private string FlowLabel(FlowRow flow, string caseNumber)
+    {
+        var name = definitions.Find(flow.DefinitionId, flow.DefinitionVersion)?.Name is { Length: > 0 } n ? n : flow.DefinitionId;
+        return flow.CorrelationId is { } number && number != caseNumber ? $"{name}（{number}）" : name;
+    }
+
+    private static string StatusOf(string stored) => Enum.TryParse<WorkflowStatus>(stored, out var status) ? status.ToString() : stored;
+
+    /// <summary>
+    /// Free text of the file (task titles, comments, journal lines, mail subjects) as this viewer may read it: staff who
+    /// may not know who complained get the complainant's name and contact details masked wherever staff or a flow
+    /// copied them, the same rule as the notices.
+    /// </summary>
+    private static Func<string?, string?> IdentityMask(Complaint? complaint, bool identityShown)
+    {
+        if (complaint is null || identityShown)
+        {
+            return text => text;
+        }
+
+        var secrets = Secrets(complaint);
+        return text => text is null ? null : secrets.Aggregate(text, (masked, value) => masked.Replace(value, Masked, StringComparison.Ordinal));
+    }
+
+    /// <summary>The complainant's identifying values worth masking, longest first so a value inside another goes with it.</summary>
+    private static List<string> Secrets(Complaint complaint) =>
+        [.. new[] { complaint.ComplainantName, complaint.IdNumber, complaint.Phone, complaint.Email, complaint.Address }
+            .OfType<string>().Where(v => v.Length >= 2).OrderByDescending(v => v.Length)];
 
     private static string MailStatusText(MailStatus status) => status switch
     {
@@ -132,16 +206,20 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
         _ => "待发送",
     };
 
-    /// <summary>A notice's HTML when its case is in the user's scope; checks the scope rule alone, not the whole file.</summary>
+    /// <summary>
+    /// A notice's HTML when its case is in the user's scope; checks the scope rule alone, not the whole file. The case
+    /// is the notice's root flow: a notice of a flow started under the case (a 督办通知书 of 特邀监督员选派, a 问责's
+    /// documents under their own number) is opened, and masked, as the case's own.
+    /// </summary>
     public async Task<string?> NoticeHtmlAsync(Guid noticeId, CancellationToken cancellationToken)
     {
         var notice = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == noticeId, cancellationToken);
-        if (notice?.CorrelationId is null)
+        if (notice is null || await RootOfAsync(notice.InstanceId, cancellationToken) is not { CorrelationId: { } caseNumber } root)
         {
             return null;
         }
 
-        if (await InScopeAsync(notice.CorrelationId, cancellationToken) is not { } found)
+        if (await InScopeAsync(caseNumber, cancellationToken) is not { } found || found.Instance.Id != root.Id)
         {
             return null;
         }
@@ -155,12 +233,23 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user)
         // Notices to the complainant name them (and may quote their contact details); staff who may not know who
         // complained read the same document with those values masked, as on the case page.
         var html = notice.Html;
-        foreach (var value in new[] { complaint.ComplainantName, complaint.IdNumber, complaint.Phone, complaint.Email, complaint.Address }
-                     .Where(v => v is { Length: >= 2 }).OrderByDescending(v => v!.Length))
+        foreach (var value in Secrets(complaint))
         {
-            html = html.Replace(value!, Masked, StringComparison.Ordinal).Replace(System.Net.WebUtility.HtmlEncode(value!), Masked, StringComparison.Ordinal);
+            html = html.Replace(value, Masked, StringComparison.Ordinal).Replace(System.Net.WebUtility.HtmlEncode(value), Masked, StringComparison.Ordinal);
         }
 
         return html;
     }
+
+    private sealed record RootRow(Guid Id, string? CorrelationId);
+
+    /// <summary>The top of the flow tree <paramref name="instanceId"/> belongs to (itself when it has no parent): one recursive query.</summary>
+    private async Task<RootRow?> RootOfAsync(Guid instanceId, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<RootRow>($"""
+            WITH RECURSIVE "up"("Id", "ParentInstanceId", "CorrelationId") AS (
+                SELECT "Id", "ParentInstanceId", "CorrelationId" FROM "workflow_instances" WHERE "Id" = {instanceId}
+                UNION ALL
+                SELECT "i"."Id", "i"."ParentInstanceId", "i"."CorrelationId" FROM "workflow_instances" AS "i" JOIN "up" ON "i"."Id" = "up"."ParentInstanceId")
+            SELECT "Id", "CorrelationId" FROM "up" WHERE "ParentInstanceId" IS NULL
+            """).ToListAsync(cancellationToken)).FirstOrDefault();
 }

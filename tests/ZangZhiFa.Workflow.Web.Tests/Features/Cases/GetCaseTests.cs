@@ -1,14 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ZangZhiFa.Workflow.Engine.Model;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Web.Tests.Support;
 using static ZangZhiFa.Workflow.Web.Tests.Features.Complaints.ComplaintApi;
 
 namespace ZangZhiFa.Workflow.Web.Tests.Features.Cases;
 
-/// <summary>The case file over the API and the staff notice link: scope by unit, identity masked by role, 404 outside.</summary>
+/// <summary>
+/// The case file over the API and the staff notice link: scope by unit, identity masked by role, 404 outside; and the
+/// work of the flows the complaint started (特邀监督员选派, 问责) shown in the same file.
+/// </summary>
 public sealed class GetCaseTests : IAsyncLifetime
 {
     private readonly WorkflowHost _host = new();
@@ -39,6 +44,55 @@ public sealed class GetCaseTests : IAsyncLifetime
             db.Users.Add(new StaffUser { Id = Guid.NewGuid(), UserName = userName, DisplayName = userName, OrgUnitCode = orgUnitCode, Roles = roles, PasswordHash = demo.PasswordHash, IsActive = true });
             await db.SaveChangesAsync();
         });
+
+    private static async Task CompleteAsync(HttpClient staff, Guid taskId, string outcome, object fields)
+    {
+        var response = await staff.PostAsJsonAsync($"/api/tasks/{taskId}/complete", new { outcome, fields });
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The open task of <paramref name="activityId"/> under the case, whichever of its flows holds it.</summary>
+    private Task<WorkflowTask> OpenTaskAsync(string activityId) =>
+        _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Tasks.AsNoTracking()
+            .SingleAsync(t => t.CorrelationId!.StartsWith(_number) && t.ActivityId == activityId && t.Status == WorkflowTaskStatus.Open));
+
+    /// <summary>Accepted with 邀请特邀监督员 and investigated: the complaint starts <c>supervisor-assignment</c>. Returns who was drawn.</summary>
+    private async Task<string> InviteSupervisorAsync()
+    {
+        using var clerk = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
+        await CompleteAsync(clerk, await StaffClients.TaskIdAsync(clerk, "acceptance", _number), "受理", new { inviteSupervisor = true });
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        await CompleteAsync(handler, await StaffClients.TaskIdAsync(handler, "investigate", _number), "调查完毕", new { facts = "经调取执法记录仪视频，执法人员确有推搡行为且未出示证件。" });
+        return (await OpenTaskAsync("invite")).AssigneeUser!;
+    }
+
+    /// <summary>
+    /// The drawn supervisor accepts and gives an opinion, and the unit lets the 5 working days for its answer pass: the
+    /// child flow escalates the answer (督办通知书 from 拉萨市司法局). Returns the answer task.
+    /// </summary>
+    private async Task<WorkflowTask> LetTheReplyToTheOpinionLapseAsync()
+    {
+        var probe = await FiringProbe.AttachAsync(_host.Services);
+        var supervisor = await InviteSupervisorAsync();
+        using (var invited = await StaffClients.SignedInAsync(_host, supervisor))
+        {
+            await CompleteAsync(invited, (await OpenTaskAsync("invite")).Id, "接受", new { });
+            await CompleteAsync(invited, (await OpenTaskAsync("opinion")).Id, "提交意见", new { opinion = "建议调取执法记录仪全程视频" });
+        }
+
+        var reply = await OpenTaskAsync("reply");
+        var deadline = await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Bookmarks.AsNoTracking()
+            .Where(b => b.TaskId == reply.Id && b.Kind == BookmarkKind.Timer && b.Name == "deadline").Select(b => b.Id).SingleAsync());
+        _host.Time.Advance(TimeSpan.FromDays(8)); // five working days from Monday 2 March end with Monday 9 March
+        await probe.WaitForBookmarkAsync(deadline);
+        return reply;
+    }
+
+    private static List<JsonNode> Items(JsonObject file, string list) => [.. file[list]!.AsArray().Select(n => n!)];
+
+    private static string Text(JsonNode node, string field) => node[field]!.GetValue<string>();
+
+    private static string? Optional(JsonNode node, string field) => node[field]?.GetValue<string>();
 
     [Fact]
     public async Task GetCase_Returns401_WhenNotSignedIn()
@@ -154,5 +208,95 @@ public sealed class GetCaseTests : IAsyncLifetime
         outside.StatusCode.Should().Be(HttpStatusCode.NotFound, "山南 is outside 城关区's line");
         (await outside.Content.ReadAsStringAsync()).Should().NotContain("受理回执");
         respondent.StatusCode.Should().Be(HttpStatusCode.NotFound, "a unit never reads complaints against itself, not even its notices");
+    }
+
+    [Fact]
+    public async Task GetCase_ShowsTheInvitedSupervisorFlowsTasksAndTimeline_WhenTheComplaintStartedIt()
+    {
+        var supervisor = await InviteSupervisorAsync();
+
+        var (status, file) = await CaseAsync("lead");
+
+        status.Should().Be(HttpStatusCode.OK);
+        Items(file!, "flows").Select(f => (Text(f, "definitionId"), Text(f, "label"))).Should().Equal(
+            ("complaint-intake", "投诉举报办理"), ("supervisor-assignment", "特邀监督员选派"));
+        var invite = Items(file!, "tasks").Single(t => Text(t, "activityId") == "invite");
+        (Text(invite, "flow"), Text(invite, "assigneeUser"), Text(invite, "status")).Should().Be(("特邀监督员选派", supervisor, "Open"));
+        Items(file!, "tasks").Single(t => Text(t, "activityId") == "investigate")["flow"]!.GetValue<string>().Should().Be("投诉举报办理");
+        var timeline = Items(file!, "timeline");
+        timeline.Should().Contain(e => Text(e, "flow") == "特邀监督员选派" && Optional(e, "activityId") == "pick", "the draw is part of the case record");
+        timeline.Select(e => e["at"]!.GetValue<DateTimeOffset>()).Should().BeInAscendingOrder("one timeline, in the order things happened");
+        file!.ToJsonString().Should().NotContain("次仁卓玛").And.NotContain("13908900000", "the child flows' lines are masked like the case's own");
+
+        using var lead = await StaffClients.SignedInAsync(_host, "lead");
+        var page = WebUtility.HtmlDecode(await lead.GetStringAsync(new Uri($"/cases/{_number}", UriKind.Relative)));
+        page.Should().Contain("本案流程").And.Contain("data-flow=\"supervisor-assignment\"").And.Contain("特邀监督邀请：").And.Contain("[特邀监督员选派]");
+    }
+
+    [Fact]
+    public async Task GetCase_ShowsTheChildFlowsSupervisionNotice_WhenTheAnswerToTheSupervisorsOpinionIsOverdue()
+    {
+        await LetTheReplyToTheOpinionLapseAsync();
+
+        var (_, file) = await CaseAsync("lead");
+        var notice = Items(file!, "notices").Single(n => Text(n, "title") == "督办通知书");
+        Text(notice, "flow").Should().Be("特邀监督员选派");
+        Items(file!, "tasks").Single(t => Text(t, "activityId") == "reply")["escalationLevel"]!.GetValue<int>().Should().Be(1);
+        Items(file!, "timeline").Should().Contain(e => Text(e, "flow") == "特邀监督员选派" && Optional(e, "activityType") == "Escalate"
+            && Optional(e, "summary") == "答复特邀监督员意见：野蛮执法投诉（城关区城市管理综合行政执法局）（" + _number + "）：城关区司法局 → 拉萨市司法局");
+
+        using var lead = await StaffClients.SignedInAsync(_host, "lead");
+        var html = await lead.GetStringAsync(new Uri($"/staff/notices/{Text(notice, "id")}", UriKind.Relative));
+        html.Should().Contain("<div class=\"issuer-mark\">拉萨市司法局</div>").And.Contain("答复特邀监督员意见");
+        var page = WebUtility.HtmlDecode(await lead.GetStringAsync(new Uri($"/cases/{_number}", UriKind.Relative)));
+        page.Should().Contain($"/staff/notices/{Text(notice, "id")}").And.Contain("（特邀监督员选派）");
+    }
+
+    [Fact]
+    public async Task GetCase_ShowsTheAccountabilityFlowUnderItsOwnNumber_AndOpensItsNotices_WhenTheDecisionFindsOfficerFault()
+    {
+        using var clerk = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
+        await CompleteAsync(clerk, await StaffClients.TaskIdAsync(clerk, "acceptance", _number), "受理", new { });
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        await CompleteAsync(handler, await StaffClients.TaskIdAsync(handler, "investigate", _number), "调查完毕", new { facts = "执法人员未出示证件并推搡当事人。" });
+        using var lead = await StaffClients.SignedInAsync(_host, "lead");
+        await CompleteAsync(lead, await StaffClients.TaskIdAsync(lead, "decide", _number), "属实", new
+        {
+            reasons = "执法人员未出示执法证件，并有推搡当事人的行为。",
+            result = "支持",
+            handling = "责令被投诉单位对涉事人员批评教育。",
+            officerFault = true,
+            officerName = "巴桑",
+        });
+        await CompleteAsync(lead, (await OpenTaskAsync("file_case")).Id, "立案", new { });
+
+        var (_, file) = await CaseAsync("lead");
+
+        var label = $"执法责任追究（失职问责、尽职免责）（{_number}-WZ）";
+        Items(file!, "flows").Select(f => Text(f, "label")).Should().Contain(label, "a child flow is found by parentage, whatever its own number");
+        Items(file!, "tasks").Should().Contain(t => Text(t, "activityId") == "file_case" && Text(t, "flow") == label);
+        var statement = Items(file!, "notices").Single(n => Text(n, "title") == "陈述申辩告知书");
+        Text(statement, "flow").Should().Be(label);
+        (await lead.GetAsync(new Uri($"/staff/notices/{Text(statement, "id")}", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Case_Returns404ForTheFileAndTheChildFlowsNotices_WhenTheUserCouldNotOpenTheCase()
+    {
+        var reply = await LetTheReplyToTheOpinionLapseAsync();
+        var notice = await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Notices.AsNoTracking()
+            .Where(n => n.InstanceId == reply.InstanceId && n.Title == "督办通知书").Select(n => n.Id).SingleAsync());
+        await AddUserAsync("handler.shannan", "540500", "受理员,承办人");
+
+        foreach (var userName in new[] { "handler.shannan", "officer.cgzf" })
+        {
+            // 山南 is outside 城关区's line; 城关区城管执法局 is the respondent. Neither gains a door through the child flow.
+            using var client = await StaffClients.SignedInAsync(_host, userName);
+            (await client.GetAsync(new Uri($"/api/cases/{_number}", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.NotFound, userName);
+            (await client.GetAsync(new Uri($"/cases/{_number}", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.NotFound, userName);
+            (await client.GetAsync(new Uri($"/staff/notices/{notice}", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.NotFound, userName);
+        }
+
+        (await CaseAsync("lead")).Status.Should().Be(HttpStatusCode.OK, "the same doors stay open to those in scope");
     }
 }
