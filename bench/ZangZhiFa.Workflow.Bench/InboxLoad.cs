@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Infrastructure.Organization;
@@ -17,7 +18,7 @@ internal static class InboxLoad
     /// <summary>The host's default <c>Inbox:CountLimit</c>.</summary>
     private const int CountLimit = 1000;
 
-    public static async Task<int> RunAsync(string root, int tasks, int queries)
+    public static async Task<int> RunAsync(string root, int tasks, int queries, bool overHttp = false)
     {
         var folder = Directory.CreateTempSubdirectory("zzf-inbox-").FullName;
         try
@@ -35,6 +36,12 @@ internal static class InboxLoad
             }
 
             await SeedAsync(Path.Combine(folder, "inbox.db"), units, tasks);
+            if (overHttp)
+            {
+                SqliteConnection.ClearAllPools();
+                return await OverHttpAsync(root, folder, tasks, queries);
+            }
+
             if (Environment.GetEnvironmentVariable("INBOX_PARTS") is not null)
             {
                 await PartsAsync(options, units);
@@ -85,6 +92,114 @@ internal static class InboxLoad
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The inbox API end to end (<c>inbox … http</c>): starts the built host on the seeded file (demo accounts on), signs
+    /// in as the region's and Lhasa's intake clerks and times <c>GET /api/tasks</c> — cookie check, scope, queries, JSON.
+    /// </summary>
+    private static async Task<int> OverHttpAsync(string root, string folder, int tasks, int queries)
+    {
+        var host = Path.Combine(root, "src", "ZangZhiFa.Workflow.Web", "bin", "Release", "net10.0");
+        var port = FreePort();
+        using var process = Process.Start(new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                Path.Combine(host, "ZangZhiFa.Workflow.Web.dll"), "--urls", $"http://127.0.0.1:{port}", "--Demo:Seed=true",
+                $"--Storage:DataDirectory={folder}", "--Storage:DatabaseFileName=inbox.db", "--Logging:LogLevel:Default=Warning",
+            },
+            WorkingDirectory = host,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("could not start the host");
+        _ = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var baseAddress = new Uri($"http://127.0.0.1:{port}");
+            await WaitForHealthAsync(baseAddress, process, errors);
+            Console.WriteLine($"inbox API over HTTP · {tasks:N0} open tasks · {queries} requests per user · GET /api/tasks (first page of 50)");
+            Console.WriteLine("| user | total shown | p50 ms | p99 ms |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach (var (user, unit) in new[] { ("clerk", "540000"), ("clerk.lasa", "540100") })
+            {
+                using var client = new HttpClient(new SocketsHttpHandler { UseCookies = true }) { BaseAddress = baseAddress };
+                using (var login = await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "Demo#2026" }))
+                {
+                    login.EnsureSuccessStatusCode();
+                }
+
+                var latencies = new double[queries];
+                var shown = "";
+                for (var i = -50; i < queries; i++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    using var response = await client.GetAsync(new Uri("/api/tasks", UriKind.Relative));
+                    var body = await response.Content.ReadAsStringAsync();
+                    response.EnsureSuccessStatusCode();
+                    if (i >= 0)
+                    {
+                        latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    }
+
+                    shown = TotalOf(body);
+                }
+
+                Array.Sort(latencies);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {user} ({unit}) | {shown} | {latencies[queries / 2]:F1} | {latencies[(int)(queries * 0.99)]:F1} |"));
+            }
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        return 0;
+    }
+
+    private static string TotalOf(string body)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(body);
+        var total = json?["total"]?.ToString() ?? "?";
+        return json?["totalIsLowerBound"]?.GetValue<bool>() == true ? total + "+" : total;
+    }
+
+    private static async Task WaitForHealthAsync(Uri baseAddress, Process process, Task<string> errors)
+    {
+        using var client = new HttpClient { BaseAddress = baseAddress };
+        for (var started = Stopwatch.StartNew(); started.Elapsed < TimeSpan.FromSeconds(90);)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("the host stopped: " + await errors);
+            }
+
+            try
+            {
+                using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+                if (health.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("the host did not answer /health within 90 s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>

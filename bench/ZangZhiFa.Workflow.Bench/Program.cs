@@ -17,7 +17,7 @@ using ZangZhiFa.Workflow.Infrastructure.Persistence;
 // Engine throughput on SQLite, beside a raw-SQLite baseline measured in the same run and the same
 // durability setting. Usage: dotnet run -c Release --project bench/ZangZhiFa.Workflow.Bench -- [count] [FULL|NORMAL] [nohistory] [clients=N]
 // Complaint load on a running host: ... -- load http://127.0.0.1:5080 [count=5000] [clients=32] [warm-up=count]
-// Inbox query with a backlog: ... -- inbox [tasks=200000] [queries=200]
+// Inbox query with a backlog: ... -- inbox [tasks=200000] [queries=200] [http]  ("http": through the built host's API)
 if (args is ["load", var url, ..])
 {
     var submissions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000;
@@ -30,7 +30,8 @@ if (args is ["inbox", ..])
 {
     return await InboxLoad.RunAsync(FindRoot(),
         args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000,
-        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200,
+        overHttp: args.Contains("http"));
 }
 
 // [count=3000] [FULL|NORMAL] [nohistory] [clients=1]: clients > 1 runs that many operations at once (a server's
