@@ -71,6 +71,7 @@ public static class DependencyInjection
         services.AddScoped<IWorkflowService, AppointSupervisorService>();
         services.AddScoped<WorkflowRunner>();
 
+        SchedulerFile.UseWriteAheadLog(storage.SchedulerConnectionString(contentRoot));
         services.AddQuartz(quartz =>
         {
             quartz.UsePersistentStore(store =>

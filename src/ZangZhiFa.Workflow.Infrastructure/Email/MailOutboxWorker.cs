@@ -40,7 +40,8 @@ public sealed class MailOutboxWorker(
     MailOutboxSignal signal,
     TimeProvider timeProvider,
     IOptions<SmtpOptions> options,
-    ILogger<MailOutboxWorker> logger) : BackgroundService
+    ILogger<MailOutboxWorker> logger,
+    SqliteWriteGate? writeGate = null) : BackgroundService
 {
     // Task.Delay on a TimeProvider takes at most ~49 days; waking daily and re-reading the outbox costs nothing.
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
@@ -137,9 +138,9 @@ public sealed class MailOutboxWorker(
             // Only reachable when the last allowed attempt never reported back (crash or shutdown mid-send) or
             // MaxAttempts was lowered; sending once more would exceed the limit, so give up here.
             var error = mail.LastError ?? "最后一次投递中断，结果未知 (last attempt interrupted; outcome unknown)";
-            var gaveUp = await db.Mails
+            var gaveUp = await WriteAsync(() => db.Mails
                 .Where(m => m.Id == mail.Id && m.Status == MailStatus.Pending && m.Attempts == seen)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailStatus.Failed).SetProperty(m => m.LastError, error), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailStatus.Failed).SetProperty(m => m.LastError, error), cancellationToken), cancellationToken);
             if (gaveUp == 0)
             {
                 return Outcome.TakenByOther;
@@ -151,9 +152,9 @@ public sealed class MailOutboxWorker(
 
         var attempt = seen + 1;
         var claimedUntil = timeProvider.GetUtcNow() + _options.ClaimTimeout;
-        var claimed = await db.Mails
+        var claimed = await WriteAsync(() => db.Mails
             .Where(m => m.Id == mail.Id && m.Status == MailStatus.Pending && m.Attempts == seen)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, attempt).SetProperty(m => m.NextAttemptAt, claimedUntil), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, attempt).SetProperty(m => m.NextAttemptAt, claimedUntil), cancellationToken), cancellationToken);
         if (claimed == 0)
         {
             logger.LogDebug("Mail {MailId} was claimed by another worker", mail.Id);
@@ -177,9 +178,9 @@ public sealed class MailOutboxWorker(
 
         // The relay has the mail: record that even if shutdown has begun, or the mail would be sent again.
         var sentAt = timeProvider.GetUtcNow();
-        var recorded = await db.Mails
+        var recorded = await WriteAsync(() => db.Mails
             .Where(m => m.Id == mail.Id && m.Status == MailStatus.Pending && m.Attempts == attempt)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailStatus.Sent).SetProperty(m => m.SentAt, sentAt), CancellationToken.None);
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailStatus.Sent).SetProperty(m => m.SentAt, sentAt), CancellationToken.None), CancellationToken.None);
         if (recorded == 0)
         {
             logger.LogWarning("Mail {MailId} was sent after its claim lapsed; another worker may send it again (same Message-Id)", mail.Id);
@@ -187,6 +188,24 @@ public sealed class MailOutboxWorker(
 
         logger.LogInformation("Mail {MailId} of instance {InstanceId} sent on attempt {Attempt}", mail.Id, mail.InstanceId, attempt);
         return Outcome.Sent;
+    }
+
+    /// <summary>
+    /// Runs one of the worker's updates in the process's write turn: outside it the update would find SQLite locked
+    /// by a step and sleep in the busy handler, and the steps queued behind would wait for it. Each update stays a
+    /// durable commit of its own — a "sent" that a power cut undid would send the mail again.
+    /// </summary>
+    private async Task<int> WriteAsync(Func<Task<int>> update, CancellationToken cancellationToken)
+    {
+        if (writeGate is null)
+        {
+            return await update();
+        }
+
+        using (await writeGate.EnterAsync(cancellationToken))
+        {
+            return await update();
+        }
     }
 
     private async Task RecordFailureAsync(WorkflowDbContext db, OutgoingMail mail, int attempt, Exception ex)
@@ -199,7 +218,7 @@ public sealed class MailOutboxWorker(
         // waiting for its claim to lapse instead of its back-off.
         if (permanent || attempt >= _options.MaxAttempts)
         {
-            await claim.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailStatus.Failed).SetProperty(m => m.LastError, error), CancellationToken.None);
+            await WriteAsync(() => claim.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailStatus.Failed).SetProperty(m => m.LastError, error), CancellationToken.None), CancellationToken.None);
             // The recipient address is personal data (complainants); logs carry ids only.
             logger.LogError(ex, "Mail {MailId} of instance {InstanceId} failed after {Attempts} attempts{Permanent}: {Error}",
                 mail.Id, mail.InstanceId, attempt, permanent ? " (refused permanently)" : "", error);
@@ -207,7 +226,7 @@ public sealed class MailOutboxWorker(
         }
 
         var nextAttemptAt = timeProvider.GetUtcNow() + _options.RetryDelay(attempt);
-        await claim.ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, error).SetProperty(m => m.NextAttemptAt, nextAttemptAt), CancellationToken.None);
+        await WriteAsync(() => claim.ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, error).SetProperty(m => m.NextAttemptAt, nextAttemptAt), CancellationToken.None), CancellationToken.None);
         logger.LogWarning("Mail {MailId} attempt {Attempt} of {MaxAttempts} failed, next at {NextAttemptAt}: {Error}",
             mail.Id, attempt, _options.MaxAttempts, nextAttemptAt, error);
     }

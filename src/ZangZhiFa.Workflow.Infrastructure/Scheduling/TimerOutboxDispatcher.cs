@@ -16,6 +16,7 @@ public sealed class TimerOutboxDispatcher(
     IServiceScopeFactory scopes,
     ISchedulerFactory schedulerFactory,
     TimerOutboxSignal signal,
+    SqliteWriteGate writeGate,
     TimeProvider time,
     ILogger<TimerOutboxDispatcher> logger) : BackgroundService
 {
@@ -76,48 +77,61 @@ public sealed class TimerOutboxDispatcher(
                 return total;
             }
 
+            // One scheduler transaction per batch, not one per timer: each is a durable commit of its own (a disk
+            // flush), and a complaint sets three timers. The last change of a bookmark in the batch is the one that
+            // counts, so a timer set and cancelled within the batch ends cancelled, as it would one by one.
+            var latest = new Dictionary<Guid, DateTimeOffset?>();
             foreach (var change in rows.SelectMany(r => r.Changes))
             {
-                var key = TriggerKeyFor(change.BookmarkId);
-                if (change.DueAt is { } due)
-                {
-                    // A trigger stored already more than a minute late counts as misfired and is left to Quartz's
-                    // misfire sweep, which may be a minute away; a timer that is due when it reaches us fires now.
-                    var now = time.GetUtcNow();
-                    if (due < now)
-                    {
-                        due = now;
-                    }
+                latest[change.BookmarkId] = change.DueAt;
+            }
 
-                    var trigger = TriggerBuilder.Create()
-                        .WithIdentity(key)
-                        .ForJob(ResumeBookmarkJob.Key)
-                        .UsingJobData(ResumeBookmarkJob.BookmarkIdKey, change.BookmarkId.ToString())
-                        .StartAt(due)
-                        // A timer that fell due while the service was down fires as soon as it is back.
-                        .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-                        .Build();
-                    await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);
-                }
-                else
-                {
-                    await scheduler.UnscheduleJob(key, cancellationToken);
-                }
+            var now = time.GetUtcNow();
+            var triggers = latest.Where(c => c.Value is not null).Select(c => Trigger(c.Key, c.Value!.Value, now)).ToList();
+            if (triggers.Count > 0)
+            {
+                await scheduler.ScheduleJobs(new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> { [Job()] = triggers }, ScheduleJobOptions.Replacing, cancellationToken);
+            }
+
+            var cancelled = latest.Where(c => c.Value is null).Select(c => TriggerKeyFor(c.Key)).ToList();
+            if (cancelled.Count > 0)
+            {
+                await scheduler.UnscheduleJobs(cancelled, cancellationToken);
             }
 
             var ids = rows.Select(r => r.Id).ToList();
-            await db.TimerCommands.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
+            // A writer like any other: outside the turn it would find SQLite locked and sleep in the busy handler,
+            // and hold up the steps queued behind it.
+            using (await writeGate.EnterAsync(cancellationToken))
+            {
+                await db.TimerCommands.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
+            }
+
             total += rows.Count;
             logger.LogDebug("Dispatched {Count} timer changes to the scheduler", rows.Count);
         }
     }
 
+    private static ITrigger Trigger(Guid bookmarkId, DateTimeOffset due, DateTimeOffset now) =>
+        TriggerBuilder.Create()
+            .WithIdentity(TriggerKeyFor(bookmarkId))
+            .ForJob(ResumeBookmarkJob.Key)
+            .UsingJobData(ResumeBookmarkJob.BookmarkIdKey, bookmarkId.ToString())
+            // A trigger stored already more than a minute late counts as misfired and is left to Quartz's misfire
+            // sweep, which may be a minute away; a timer that is due when it reaches us fires now.
+            .StartAt(due < now ? now : due)
+            // A timer that fell due while the service was down fires as soon as it is back.
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+
+    private static IJobDetail Job() =>
+        JobBuilder.Create<ResumeBookmarkJob>().WithIdentity(ResumeBookmarkJob.Key).StoreDurably().Build();
+
     private static async Task EnsureJobAsync(IScheduler scheduler, CancellationToken cancellationToken)
     {
         if (!await scheduler.Exists(ResumeBookmarkJob.Key, cancellationToken))
         {
-            var job = JobBuilder.Create<ResumeBookmarkJob>().WithIdentity(ResumeBookmarkJob.Key).StoreDurably().Build();
-            await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
+            await scheduler.AddJob(Job(), AddJobOptions.Replacing, cancellationToken);
         }
     }
 }

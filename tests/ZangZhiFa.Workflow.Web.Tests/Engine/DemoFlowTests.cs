@@ -118,6 +118,45 @@ public sealed class DemoFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dispatch_SchedulesEveryTimerOfABatch_AndATimerCancelledLaterInTheBatchStaysCancelled()
+    {
+        await using var host = new WorkflowHost();
+        using var client = host.CreateClient();
+        var (kept, cancelled, other) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var now = host.Time.GetUtcNow();
+        await host.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<WorkflowDbContext>();
+            db.TimerCommands.Add(new TimerCommand
+            {
+                ChangesJson = System.Text.Json.JsonSerializer.Serialize(new[] { new TimerChange(kept, now.AddDays(1)), new TimerChange(cancelled, now.AddDays(2)) }),
+                CreatedAt = now,
+            });
+            db.TimerCommands.Add(new TimerCommand
+            {
+                ChangesJson = System.Text.Json.JsonSerializer.Serialize(new[] { new TimerChange(cancelled, null), new TimerChange(other, now.AddDays(3)) }),
+                CreatedAt = now,
+            });
+            await db.SaveChangesAsync();
+        });
+
+        await host.Services.GetRequiredService<TimerOutboxDispatcher>().DispatchAsync(CancellationToken.None);
+
+        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        (await scheduler.GetTrigger(TimerOutboxDispatcher.TriggerKeyFor(kept)))!.StartTimeUtc.Should().Be(now.AddDays(1));
+        (await scheduler.GetTrigger(TimerOutboxDispatcher.TriggerKeyFor(other)))!.StartTimeUtc.Should().Be(now.AddDays(3));
+        (await scheduler.Exists(TimerOutboxDispatcher.TriggerKeyFor(cancelled))).Should().BeFalse("its later change in the same batch cancelled it");
+        (await host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().TimerCommands.CountAsync())).Should().Be(0);
+
+        // The scheduler's file runs in WAL mode: one log flush per commit instead of a journal file made and deleted.
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "scheduler.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var mode = connection.CreateCommand();
+        mode.CommandText = "PRAGMA journal_mode";
+        (await mode.ExecuteScalarAsync()).Should().Be("wal");
+    }
+
+    [Fact]
     public async Task Restart_FiresTimersThatFellDueWhileDown_OnceAndNeverAgain()
     {
         var data = Directory.CreateTempSubdirectory("zzf-restart-").FullName;
