@@ -156,6 +156,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(x => x.Id);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            // The case file reads a case's mails by the instance ids of its flows; without this it scans every mail.
+            e.HasIndex(x => x.InstanceId);
         });
 
         modelBuilder.Entity<SequenceCounter>(e =>

@@ -17,8 +17,9 @@ public static class StaffRoles
 }
 
 /// <summary>
-/// Who is signed in and what they may see: their roles and their org unit with every unit below it. Scope is
-/// applied in the queries themselves, so a URL or API call outside it finds nothing.
+/// Who is signed in and what they may see: their roles and their org unit with every unit below it — except an invited
+/// supervisor (<see cref="SeesAssignedCasesOnly"/>), who sees only the cases drawn for them. Scope is applied in the
+/// queries themselves, so a URL or API call outside it finds nothing.
 /// </summary>
 public sealed class StaffUserContext(IHttpContextAccessor http, WorkflowDbContext db)
 {
@@ -32,12 +33,30 @@ public sealed class StaffUserContext(IHttpContextAccessor http, WorkflowDbContex
 
     public const string OrgUnitClaim = "zzf:org-unit";
 
-    /// <summary>The user's unit and all units below it.</summary>
+    /// <summary>
+    /// True when 特邀监督员 (invited supervisor) is the user's only role. An invited supervisor is a member of the public,
+    /// not staff of their liaison unit (the demo pool's accounts sit in 拉萨市司法局): they see a case only when they
+    /// were drawn for it in 特邀监督员选派 — a task of the case addressed to them by name — never the cases of their
+    /// account's unit. A user who also holds a staff role (监督科长, 承办人 …) keeps that role's unit scope; the extra
+    /// role adds no restriction to it.
+    /// </summary>
+    public bool SeesAssignedCasesOnly => Roles is { Count: > 0 } roles && roles.All(r => r == StaffRoles.InvitedSupervisor);
+
+    /// <summary>
+    /// The units whose cases and tasks the user sees: their unit and all units below it; none when
+    /// <see cref="SeesAssignedCasesOnly"/>, so every scope query leaves them only what names them (their own tasks and
+    /// the cases those belong to), and nobody is in scope to delegate to.
+    /// </summary>
     public async Task<IReadOnlySet<string>> ScopeAsync(CancellationToken cancellationToken)
     {
         if (_scope is not null)
         {
             return _scope;
+        }
+
+        if (SeesAssignedCasesOnly)
+        {
+            return _scope = new HashSet<string>(StringComparer.Ordinal);
         }
 
         var units = await db.OrgUnits.AsNoTracking().Select(u => new { u.Code, u.ParentCode }).ToListAsync(cancellationToken);

@@ -224,6 +224,8 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("InstanceId");
+
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("outgoing_mail", (string)null);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Infrastructure.Complaints;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Features.Cases;
 using ZangZhiFa.Workflow.Web.Features.Complaints;
 using ZangZhiFa.Workflow.Web.Security;
 
@@ -11,7 +12,9 @@ namespace ZangZhiFa.Workflow.Web.Features.Attachments;
 /// Staff read a case's attachments: the list and each file as a download. Who may is the rule the task inbox
 /// uses (own unit and every unit below it, <see cref="StaffUserContext.ScopeAsync"/>) applied to the case's
 /// supervising 司法行政部门; the respondent unit and anything below it never see them, since files can reveal who
-/// complained. Out of scope looks the same as not there (404).
+/// complained. An invited supervisor has no unit scope (<see cref="StaffUserContext.SeesAssignedCasesOnly"/>): they
+/// read the files of a case drawn for them, by the case file's own rule (<see cref="CaseQueries"/>). Out of scope
+/// looks the same as not there (404).
 /// </summary>
 public static class CaseAttachments
 {
@@ -75,8 +78,10 @@ public static class CaseAttachments
 
         var units = await db.OrgUnits.AsNoTracking().ToDictionaryAsync(u => u.Code, cancellationToken);
         var respondent = units[complaint.RespondentUnitCode];
-        var scope = await user.ScopeAsync(cancellationToken);
-        if (!scope.Contains(ComplaintAccess.SupervisingUnitCode(respondent)))
+        var reached = user.SeesAssignedCasesOnly
+            ? await CaseQueries.NamesUserAsync(db, user.UserName, trackingNumber, cancellationToken)
+            : (await user.ScopeAsync(cancellationToken)).Contains(ComplaintAccess.SupervisingUnitCode(respondent));
+        if (!reached)
         {
             return null;
         }

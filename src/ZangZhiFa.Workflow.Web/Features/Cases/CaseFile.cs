@@ -50,7 +50,10 @@ public sealed record CaseEvent(DateTimeOffset At, string Event, string? Activity
 /// <summary>
 /// Which cases a staff member may open. A case is in scope when one of its tasks (or of its child flows) was ever
 /// for the user or for a unit in the user's scope; never when the user's own unit is the complaint's respondent (被投诉单位). Checked in
-/// the query, so a guessed case number finds nothing.
+/// the query, so a guessed case number finds nothing. An invited supervisor has no unit scope
+/// (<see cref="StaffUserContext.SeesAssignedCasesOnly"/>), so for them this is "a task of the case named them": they
+/// were drawn for it. The file's doors — the case API and page, the staff notice link, the legal-review files and the
+/// complaint's attachments (<see cref="Attachments.CaseAttachments"/>) — all ask this rule.
 /// </summary>
 public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWorkflowDefinitionProvider definitions)
 {
@@ -69,16 +72,12 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
     /// </summary>
     private async Task<(CaseInstance Instance, Complaint? Complaint)?> InScopeAsync(string caseNumber, CancellationToken cancellationToken)
     {
-        var scope = (await user.ScopeAsync(cancellationToken)).ToList();
-        var me = user.UserName;
-        var poolMarker = "," + me + ",";
+        var reaching = Reaching(db, user.UserName, [.. await user.ScopeAsync(cancellationToken)]);
         var instance = await db.Instances.AsNoTracking()
             .Where(i => i.CorrelationId == caseNumber && i.ParentInstanceId == null)
             // Tasks of the case's child flows count too (they share its number): an invited supervisor's tasks
             // live in supervisor-assignment, and they must be able to read the case they supervise.
-            // A pool candidate (法制审核协作) may read the file before claiming the review.
-            .Where(i => db.Tasks.Any(t => t.CorrelationId == i.CorrelationId
-                && (scope.Contains(t.OrgUnitCode!) || t.AssigneeUser == me || t.CompletedBy == me || (t.Candidates != null && t.Candidates.Contains(poolMarker)))))
+            .Where(i => reaching.Any(t => t.CorrelationId == i.CorrelationId))
             .Select(i => new CaseInstance(i.Id, i.DefinitionId, i.DefinitionVersion, i.Status))
             .FirstOrDefaultAsync(cancellationToken);
         if (instance is null)
@@ -94,6 +93,25 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
 
         return (instance, complaint);
     }
+
+    /// <summary>
+    /// The tasks that bring their case within a user's reach: one for a unit in <paramref name="scope"/>, or one that
+    /// names the user — addressed to them, completed by them, or a pool task (法制审核协作) listing them as a candidate,
+    /// who may read the file before claiming the review. With an empty scope (an invited supervisor) only the latter
+    /// remain: the invitation and opinion tasks of 特邀监督员选派 are addressed to the supervisor who was drawn.
+    /// </summary>
+    private static IQueryable<WorkflowTask> Reaching(WorkflowDbContext db, string me, IReadOnlyCollection<string> scope)
+    {
+        var poolMarker = "," + me + ",";
+        return db.Tasks.Where(t => scope.Contains(t.OrgUnitCode!) || t.AssigneeUser == me || t.CompletedBy == me || (t.Candidates != null && t.Candidates.Contains(poolMarker)));
+    }
+
+    /// <summary>
+    /// Whether a task of case <paramref name="caseNumber"/> (or of a flow under it sharing its number) names
+    /// <paramref name="userName"/>: how an invited supervisor, who has no unit scope, reaches the case they were drawn for.
+    /// </summary>
+    public static Task<bool> NamesUserAsync(WorkflowDbContext db, string userName, string caseNumber, CancellationToken cancellationToken) =>
+        Reaching(db, userName, []).AnyAsync(t => t.CorrelationId == caseNumber, cancellationToken);
 
     /// <summary>
     /// Whether the user sees who complained: they hold an identity role that one of the case's own tasks asks for, in

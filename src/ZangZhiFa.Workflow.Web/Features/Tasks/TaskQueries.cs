@@ -28,6 +28,8 @@ public static class TaskQueries
     /// <summary>
     /// Tasks assigned to the user, unclaimed tasks for one of the user's roles in the user's unit or a unit
     /// below it, and pool tasks naming the user. Any status: callers narrow to open tasks where that is what they list.
+    /// An invited supervisor has no unit scope (<see cref="StaffUserContext.ScopeAsync"/>), so they get only the tasks
+    /// addressed to them, as the case file gives them only the cases those belong to.
     /// </summary>
     public static async Task<IQueryable<WorkflowTask>> VisibleAsync(WorkflowDbContext db, StaffUserContext user, CancellationToken cancellationToken)
     {
