@@ -105,10 +105,12 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
     }
 
     /// <summary>
-    /// Takes the next value in a transaction of its own, committed at once, before this unit writes anything.
-    /// For a number a step needs before it runs (a tracking number) without holding the write lock while it
-    /// runs: the value is never handed out twice, but if this unit then fails or finds a duplicate it is not
-    /// reused either — the numbering has a gap, which an identifier may have and a document number may not.
+    /// Takes the next value of an identifier counter without holding the write lock while the unit runs: values are
+    /// reserved <see cref="SequenceBlocks.BlockSize"/> at a time, in a transaction of their own committed at once, and
+    /// handed out from memory (a tracking number). A value is never handed out twice, but one this unit takes and
+    /// then does not use (it fails, or finds a duplicate), and the unused rest of a block when the process stops,
+    /// are gaps — which an identifier may have and a document number may not (those use
+    /// <see cref="NextSequenceValueAsync"/>).
     /// </summary>
     public async Task<long> TakeSequenceValueAsync(string name, CancellationToken cancellationToken)
     {
@@ -117,14 +119,25 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             throw new InvalidOperationException("take the number before the unit starts writing");
         }
 
+        if (writeGate.Blocks.TryTake(name, out var value))
+        {
+            return value;
+        }
+
         await BeginWriteAsync(cancellationToken);
         try
         {
-            var value = await IncrementAsync(name, cancellationToken);
+            if (writeGate.Blocks.TryTake(name, out value))
+            {
+                // Whoever held the turn before us reserved a block: a burst of callers makes one reservation, not one each.
+                return value;
+            }
+
+            var last = await IncrementAsync(name, cancellationToken, SequenceBlocks.BlockSize);
             // Not flushed on its own: the log is written in order, so the flush of the unit's own commit covers this
-            // one, and if the unit never commits, a number lost to a power cut is a gap like any other.
+            // one, and if the unit never commits, a block lost to a power cut is a gap like any other.
             await _transaction!.CommitAsync(cancellationToken);
-            return value;
+            return writeGate.Blocks.AddAndTake(name, last - SequenceBlocks.BlockSize + 1, last);
         }
         finally
         {
@@ -135,16 +148,20 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
     /// <summary>Takes the write turn now, so that what is read from here on (a duplicate check) holds until the commit.</summary>
     public Task LockForWriteAsync(CancellationToken cancellationToken) => BeginWriteAsync(cancellationToken);
 
-    private async Task<long> IncrementAsync(string name, CancellationToken cancellationToken)
+    private async Task<long> IncrementAsync(string name, CancellationToken cancellationToken, int by = 1)
     {
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = _transaction!.GetDbTransaction();
-        command.CommandText = "INSERT INTO sequences (Name, Value) VALUES (@name, 1) ON CONFLICT (Name) DO UPDATE SET Value = Value + 1 RETURNING Value";
+        command.CommandText = "INSERT INTO sequences (Name, Value) VALUES (@name, @by) ON CONFLICT (Name) DO UPDATE SET Value = Value + @by RETURNING Value";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@name";
         parameter.Value = name;
         command.Parameters.Add(parameter);
+        var step = command.CreateParameter();
+        step.ParameterName = "@by";
+        step.Value = by;
+        command.Parameters.Add(step);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -35,6 +35,9 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
     /// <summary>The <c>synchronous</c> level a connection goes back to when a unit hands on its turn.</summary>
     public string Synchronous { get; } = synchronous.ToUpperInvariant();
 
+    /// <summary>Identifier values reserved in this process and not yet handed out (see <see cref="EfWorkflowStore.TakeSequenceValueAsync"/>).</summary>
+    public SequenceBlocks Blocks { get; } = new();
+
     /// <summary>How many log flushes ran (they are shared between the commits that wait for them).</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
 

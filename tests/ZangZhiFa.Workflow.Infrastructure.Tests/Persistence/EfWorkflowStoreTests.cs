@@ -169,6 +169,43 @@ public sealed class EfWorkflowStoreTests
     }
 
     [Fact]
+    public async Task TakeSequenceValue_HandsOutEachValueOnce_InOrder_AndAfterARestartContinuesPastTheReservedBlock()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var values = new List<long>();
+        for (var i = 0; i < 45; i++)
+        {
+            await using var db = database.CreateContext();
+            values.Add(await database.CreateStore(db).TakeSequenceValueAsync("tracking:2026", CancellationToken.None));
+        }
+
+        values.Should().Equal(Enumerable.Range(1, 45).Select(v => (long)v));
+
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
+        {
+            await using var db = database.CreateContext();
+            return await database.CreateStore(db).TakeSequenceValueAsync("tracking:2026", CancellationToken.None);
+        })));
+        concurrent.Should().OnlyHaveUniqueItems().And.OnlyContain(v => v > 45);
+
+        // A new process (its own gate) must not hand out what the old one had reserved, used or not.
+        long reserved;
+        await using (var db = database.CreateContext())
+        {
+            reserved = await db.Database.SqlQueryRaw<long>("SELECT Value AS \"Value\" FROM sequences WHERE Name = 'tracking:2026'").SingleAsync();
+        }
+
+        using var restarted = new SqliteWriteGate();
+        await using (var db = database.CreateContext())
+        {
+            var store = new EfWorkflowStore(db, database.Time, database.TimerSignal, database.MailSignal, restarted);
+            (await store.TakeSequenceValueAsync("tracking:2026", CancellationToken.None)).Should().Be(reserved + 1);
+        }
+
+        reserved.Should().BeLessThan(45 + 50 + SequenceBlocks.BlockSize, "a burst of callers shares one reservation instead of each reserving a block");
+    }
+
+    [Fact]
     public async Task Database_UsesWriteAheadLog_AfterMigration()
     {
         await using var database = await SqliteTestDatabase.CreateAsync();
