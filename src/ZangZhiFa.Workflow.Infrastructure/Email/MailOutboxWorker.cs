@@ -41,7 +41,7 @@ public sealed class MailOutboxWorker(
     TimeProvider timeProvider,
     IOptions<SmtpOptions> options,
     ILogger<MailOutboxWorker> logger,
-    SqliteWriteGate? writeGate = null) : BackgroundService
+    SqliteWriteGate writeGate) : BackgroundService
 {
     // Task.Delay on a TimeProvider takes at most ~49 days; waking daily and re-reading the outbox costs nothing.
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
@@ -138,7 +138,7 @@ public sealed class MailOutboxWorker(
             // Only reachable when the last allowed attempt never reported back (crash or shutdown mid-send) or
             // MaxAttempts was lowered; sending once more would exceed the limit, so give up here.
             var error = mail.LastError ?? "最后一次投递中断，结果未知 (last attempt interrupted; outcome unknown)";
-            var gaveUp = await WriteAsync(() => db.Mails
+            var gaveUp = await writeGate.WriteAsync(() => db.Mails
                 .Where(m => m.Id == mail.Id && m.Status == MailStatus.Pending && m.Attempts == seen)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailStatus.Failed).SetProperty(m => m.LastError, error), cancellationToken), cancellationToken);
             if (gaveUp == 0)
@@ -152,7 +152,7 @@ public sealed class MailOutboxWorker(
 
         var attempt = seen + 1;
         var claimedUntil = timeProvider.GetUtcNow() + _options.ClaimTimeout;
-        var claimed = await WriteAsync(() => db.Mails
+        var claimed = await writeGate.WriteAsync(() => db.Mails
             .Where(m => m.Id == mail.Id && m.Status == MailStatus.Pending && m.Attempts == seen)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, attempt).SetProperty(m => m.NextAttemptAt, claimedUntil), cancellationToken), cancellationToken);
         if (claimed == 0)
@@ -178,7 +178,7 @@ public sealed class MailOutboxWorker(
 
         // The relay has the mail: record that even if shutdown has begun, or the mail would be sent again.
         var sentAt = timeProvider.GetUtcNow();
-        var recorded = await WriteAsync(() => db.Mails
+        var recorded = await writeGate.WriteAsync(() => db.Mails
             .Where(m => m.Id == mail.Id && m.Status == MailStatus.Pending && m.Attempts == attempt)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailStatus.Sent).SetProperty(m => m.SentAt, sentAt), CancellationToken.None), CancellationToken.None);
         if (recorded == 0)
@@ -188,24 +188,6 @@ public sealed class MailOutboxWorker(
 
         logger.LogInformation("Mail {MailId} of instance {InstanceId} sent on attempt {Attempt}", mail.Id, mail.InstanceId, attempt);
         return Outcome.Sent;
-    }
-
-    /// <summary>
-    /// Runs one of the worker's updates in the process's write turn: outside it the update would find SQLite locked
-    /// by a step and sleep in the busy handler, and the steps queued behind would wait for it. Each update stays a
-    /// durable commit of its own — a "sent" that a power cut undid would send the mail again.
-    /// </summary>
-    private async Task<int> WriteAsync(Func<Task<int>> update, CancellationToken cancellationToken)
-    {
-        if (writeGate is null)
-        {
-            return await update();
-        }
-
-        using (await writeGate.EnterAsync(cancellationToken))
-        {
-            return await update();
-        }
     }
 
     private async Task RecordFailureAsync(WorkflowDbContext db, OutgoingMail mail, int attempt, Exception ex)
@@ -218,7 +200,7 @@ public sealed class MailOutboxWorker(
         // waiting for its claim to lapse instead of its back-off.
         if (permanent || attempt >= _options.MaxAttempts)
         {
-            await WriteAsync(() => claim.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailStatus.Failed).SetProperty(m => m.LastError, error), CancellationToken.None), CancellationToken.None);
+            await writeGate.WriteAsync(() => claim.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MailStatus.Failed).SetProperty(m => m.LastError, error), CancellationToken.None), CancellationToken.None);
             // The recipient address is personal data (complainants); logs carry ids only.
             logger.LogError(ex, "Mail {MailId} of instance {InstanceId} failed after {Attempts} attempts{Permanent}: {Error}",
                 mail.Id, mail.InstanceId, attempt, permanent ? " (refused permanently)" : "", error);
@@ -226,7 +208,7 @@ public sealed class MailOutboxWorker(
         }
 
         var nextAttemptAt = timeProvider.GetUtcNow() + _options.RetryDelay(attempt);
-        await WriteAsync(() => claim.ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, error).SetProperty(m => m.NextAttemptAt, nextAttemptAt), CancellationToken.None), CancellationToken.None);
+        await writeGate.WriteAsync(() => claim.ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, error).SetProperty(m => m.NextAttemptAt, nextAttemptAt), CancellationToken.None), CancellationToken.None);
         logger.LogWarning("Mail {MailId} attempt {Attempt} of {MaxAttempts} failed, next at {NextAttemptAt}: {Error}",
             mail.Id, attempt, _options.MaxAttempts, nextAttemptAt, error);
     }

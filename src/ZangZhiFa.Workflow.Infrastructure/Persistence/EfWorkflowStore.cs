@@ -55,7 +55,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
     public async Task<IReadOnlyList<Bookmark>> ListBookmarksAsync(Guid instanceId, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
-        return await ToListAsync(BookmarksOfInstance(db, instanceId), cancellationToken);
+        return await BookmarksOfInstance(db, instanceId).ToListAsync(cancellationToken);
     }
 
     public async Task<WorkflowTask?> FindTaskAsync(Guid id, CancellationToken cancellationToken)
@@ -67,18 +67,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
     public async Task<IReadOnlyList<WorkflowTask>> ListOpenTasksAsync(Guid instanceId, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
-        return await ToListAsync(OpenTasksOfInstance(db, instanceId), cancellationToken);
-    }
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
-    {
-        var list = new List<T>();
-        await foreach (var row in rows.WithCancellation(cancellationToken))
-        {
-            list.Add(row);
-        }
-
-        return list;
+        return await OpenTasksOfInstance(db, instanceId).ToListAsync(cancellationToken);
     }
 
     /// <summary>

@@ -53,6 +53,18 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
     }
 
     /// <summary>
+    /// Runs one write of a background writer (the timer dispatcher, the mail worker) in the turn: outside it the write
+    /// would find SQLite locked by a step, sleep in the busy handler, and hold up the steps queued behind it.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        using (await EnterAsync(cancellationToken))
+        {
+            return await write();
+        }
+    }
+
+    /// <summary>
     /// Returns once every commit made on <paramref name="databaseFile"/> before this call is on the disk. Call after
     /// the commit and after handing on the turn; a flush already running may not cover this commit, so it waits for
     /// the next one, which in turn covers everyone who committed meanwhile.

@@ -100,12 +100,7 @@ public sealed class TimerOutboxDispatcher(
             }
 
             var ids = rows.Select(r => r.Id).ToList();
-            // A writer like any other: outside the turn it would find SQLite locked and sleep in the busy handler,
-            // and hold up the steps queued behind it.
-            using (await writeGate.EnterAsync(cancellationToken))
-            {
-                await db.TimerCommands.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
-            }
+            await writeGate.WriteAsync(() => db.TimerCommands.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
 
             total += rows.Count;
             logger.LogDebug("Dispatched {Count} timer changes to the scheduler", rows.Count);

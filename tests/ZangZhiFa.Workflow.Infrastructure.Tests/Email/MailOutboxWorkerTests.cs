@@ -228,7 +228,7 @@ public sealed class MailOutboxWorkerTests : IAsyncLifetime
         await using (var scope = services.CreateAsyncScope())
         {
             await using var store = new EfWorkflowStore(
-                scope.ServiceProvider.GetRequiredService<WorkflowDbContext>(), _time, new TimerOutboxSignal(), services.GetRequiredService<MailOutboxSignal>(), new SqliteWriteGate());
+                scope.ServiceProvider.GetRequiredService<WorkflowDbContext>(), _time, new TimerOutboxSignal(), services.GetRequiredService<MailOutboxSignal>(), services.GetRequiredService<SqliteWriteGate>());
             store.QueueMail(mail);
             await store.SaveChangesAsync(CancellationToken.None);
         }
@@ -312,6 +312,7 @@ public sealed class MailOutboxWorkerTests : IAsyncLifetime
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(_log));
         services.AddSingleton<TimeProvider>(_time);
         services.AddDbContext<WorkflowDbContext>(db => db.UseSqlite(ConnectionString).AddInterceptors(new SqlitePragmas("NORMAL")));
+        services.AddSingleton(new SqliteWriteGate("NORMAL"));
         services.AddMailOutbox();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         _providers.Add(provider);
