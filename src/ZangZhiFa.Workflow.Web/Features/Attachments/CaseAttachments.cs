@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Infrastructure.Complaints;
+using ZangZhiFa.Workflow.Infrastructure.Organization;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Web.Features.Cases;
 using ZangZhiFa.Workflow.Web.Features.Complaints;
@@ -76,23 +77,14 @@ public static class CaseAttachments
             return null;
         }
 
-        var units = await db.OrgUnits.AsNoTracking().ToDictionaryAsync(u => u.Code, cancellationToken);
-        var respondent = units[complaint.RespondentUnitCode];
+        var orgs = new EfOrgDirectory(db);
         var reached = user.SeesAssignedCasesOnly
             ? await CaseQueries.NamesUserAsync(db, user.UserName, trackingNumber, cancellationToken)
-            : (await user.ScopeAsync(cancellationToken)).Contains(ComplaintAccess.SupervisingUnitCode(respondent));
-        if (!reached)
+            : await orgs.FindAsync(complaint.RespondentUnitCode, cancellationToken) is { } respondent
+                && (await user.ScopeAsync(cancellationToken)).Contains(ComplaintAccess.SupervisingUnitCode(respondent.Code, respondent.ParentCode));
+        if (!reached || await ComplaintAccess.IsRespondentSideAsync(orgs, complaint.RespondentUnitCode, user.OrgUnitCode, cancellationToken))
         {
             return null;
-        }
-
-        // Walk up from the user's unit: reaching the respondent means the user works there or below it.
-        for (var code = user.OrgUnitCode; code is not null; code = units.GetValueOrDefault(code)?.ParentCode)
-        {
-            if (code == respondent.Code)
-            {
-                return null;
-            }
         }
 
         return complaint;

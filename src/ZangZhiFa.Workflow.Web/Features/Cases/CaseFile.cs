@@ -3,6 +3,7 @@ using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Model;
 using ZangZhiFa.Workflow.Infrastructure.Complaints;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Features.Complaints;
 using ZangZhiFa.Workflow.Web.Security;
 
 namespace ZangZhiFa.Workflow.Web.Features.Cases;
@@ -55,7 +56,7 @@ public sealed record CaseEvent(DateTimeOffset At, string Event, string? Activity
 /// were drawn for it. The file's doors — the case API and page, the staff notice link, the legal-review files and the
 /// complaint's attachments (<see cref="Attachments.CaseAttachments"/>) — all ask this rule.
 /// </summary>
-public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWorkflowDefinitionProvider definitions)
+public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWorkflowDefinitionProvider definitions, IOrgDirectory orgs)
 {
     private const string Masked = "***";
 
@@ -86,7 +87,7 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
         }
 
         var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.TrackingNumber == caseNumber, cancellationToken);
-        if (complaint is not null && complaint.RespondentUnitCode == user.OrgUnitCode)
+        if (complaint is not null && await ComplaintAccess.IsRespondentSideAsync(orgs, complaint.RespondentUnitCode, user.OrgUnitCode, cancellationToken))
         {
             return null;
         }

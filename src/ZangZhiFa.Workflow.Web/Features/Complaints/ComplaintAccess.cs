@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Infrastructure.Complaints;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 
@@ -21,7 +22,14 @@ public sealed class ComplaintAccess(IDataProtectionProvider protection, Workflow
     /// The 司法行政部门 that supervises a respondent: for an enforcement unit, the justice bureau of its own level
     /// (its parent in the tree); for a justice bureau itself, the one above it; the root supervises itself.
     /// </summary>
-    public static string SupervisingUnitCode(OrgUnit respondent) => respondent.ParentCode ?? respondent.Code;
+    public static string SupervisingUnitCode(string respondentCode, string? respondentParentCode) => respondentParentCode ?? respondentCode;
+
+    /// <summary>
+    /// True when <paramref name="unitCode"/> is the respondent (被投诉单位) or a unit below it: their staff never open the
+    /// complaint nor receive its work. The one rule the case file, the attachments and task hand-over all ask.
+    /// </summary>
+    public static async Task<bool> IsRespondentSideAsync(IOrgDirectory orgs, string respondentCode, string unitCode, CancellationToken cancellationToken) =>
+        (await orgs.LineUpwardAsync(unitCode, int.MaxValue, cancellationToken)).Any(u => u.Code == respondentCode);
 
     public static string NewQueryCode() => RandomNumberGenerator.GetString(Alphabet, 8);
 

@@ -418,7 +418,7 @@ public static partial class SubmitComplaint
         /// </summary>
         private async Task<OrgUnit> SupervisingUnitAsync(OrgUnit respondent, CancellationToken cancellationToken)
         {
-            var code = ComplaintAccess.SupervisingUnitCode(respondent);
+            var code = ComplaintAccess.SupervisingUnitCode(respondent.Code, respondent.ParentCode);
             return await db.OrgUnits.AsNoTracking().FirstAsync(u => u.Code == code, cancellationToken);
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Model;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Features.Complaints;
 using ZangZhiFa.Workflow.Web.Security;
 
 namespace ZangZhiFa.Workflow.Web.Features.Tasks;
@@ -43,7 +44,7 @@ public static class HandOverTask
         }).RequireAuthorization().DisableAntiforgery();
 
         app.MapPost("/api/tasks/{id:guid}/delegate", async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> (
-            Guid id, Request request, StaffUserContext user, WorkflowDbContext db, IWorkflowStore store, TimeProvider time, CancellationToken cancellationToken) =>
+            Guid id, Request request, StaffUserContext user, WorkflowDbContext db, IWorkflowStore store, IOrgDirectory orgs, TimeProvider time, CancellationToken cancellationToken) =>
         {
             var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == id && t.AssigneeUser == user.UserName, cancellationToken);
             if (task is null)
@@ -51,11 +52,11 @@ public static class HandOverTask
                 return TypedResults.NotFound();
             }
 
-            return await HandToAsync(db, store, task, request.UserName, await user.ScopeAsync(cancellationToken), new Move("task-delegated", user.UserName, ""), time, cancellationToken);
+            return await HandToAsync(db, store, orgs, task, request.UserName, await user.ScopeAsync(cancellationToken), "task-delegated", user.UserName, time, cancellationToken);
         }).RequireAuthorization().DisableAntiforgery();
 
         app.MapPost("/api/tasks/{id:guid}/reassign", async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> (
-            Guid id, Request request, StaffUserContext user, WorkflowDbContext db, IWorkflowStore store, TimeProvider time, CancellationToken cancellationToken) =>
+            Guid id, Request request, StaffUserContext user, WorkflowDbContext db, IWorkflowStore store, IOrgDirectory orgs, TimeProvider time, CancellationToken cancellationToken) =>
         {
             if (!user.Roles.Contains(StaffRoles.SupervisionLead))
             {
@@ -69,7 +70,7 @@ public static class HandOverTask
                 return TypedResults.NotFound();
             }
 
-            return await HandToAsync(db, store, task, request.UserName, scope, new Move("task-reassigned", user.UserName, ""), time, cancellationToken);
+            return await HandToAsync(db, store, orgs, task, request.UserName, scope, "task-reassigned", user.UserName, time, cancellationToken);
         }).RequireAuthorization().DisableAntiforgery();
     }
 
@@ -78,10 +79,11 @@ public static class HandOverTask
 
     /// <summary>
     /// The receiver must be active, hold the task's role and sit in the giver's scope — and never work in the unit
-    /// the complaint is about (被投诉单位): its staff may not see the case, so they may not be handed its work either.
+    /// the complaint is about (被投诉单位) or below it: its staff may not see the case, so they may not be handed its work either.
     /// </summary>
     private static async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> HandToAsync(
-        WorkflowDbContext db, IWorkflowStore store, WorkflowTask task, string? userName, IReadOnlySet<string> scope, Move move, TimeProvider time, CancellationToken cancellationToken)
+        WorkflowDbContext db, IWorkflowStore store, IOrgDirectory orgs, WorkflowTask task, string? userName, IReadOnlySet<string> scope, string @event, string actor,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (task.Status != WorkflowTaskStatus.Open)
         {
@@ -96,14 +98,16 @@ public static class HandOverTask
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该用户不在本单位范围内或没有办理此任务的角色"] }, title: "无法转交");
         }
 
-        if (task.CorrelationId is { } caseNumber
-            && await db.Complaints.AnyAsync(c => c.TrackingNumber == caseNumber && c.RespondentUnitCode == target.OrgUnitCode, cancellationToken))
+        var respondent = task.CorrelationId is { } caseNumber
+            ? await db.Complaints.Where(c => c.TrackingNumber == caseNumber).Select(c => c.RespondentUnitCode).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        if (respondent is not null && await ComplaintAccess.IsRespondentSideAsync(orgs, respondent, target.OrgUnitCode, cancellationToken))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该用户所在单位是本案被投诉单位，不能办理此任务"] }, title: "无法转交");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该用户所在单位是本案被投诉单位或其下级，不能办理此任务"] }, title: "无法转交");
         }
 
         var from = task.AssigneeUser ?? $"{task.AssigneeRole}（{task.OrgUnitCode}）";
-        return await SaveAsync(store, task, target.UserName, move with { Summary = $"{task.Title}：{from} → {target.UserName}" }, time, cancellationToken);
+        return await SaveAsync(store, task, target.UserName, new Move(@event, actor, $"{task.Title}：{from} → {target.UserName}"), time, cancellationToken);
     }
 
     private static async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> SaveAsync(

@@ -136,6 +136,34 @@ public sealed class HandOverTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reassign_Returns400_WhenTheReceiverWorksInAUnitBelowTheRespondent()
+    {
+        // A complaint about 城关区司法局 itself: its 司法所 (540102001) are on the respondent's side too.
+        using var publicClient = _host.CreateClient();
+        var complaint = ValidComplaint();
+        complaint["respondentUnitCode"] = "540102";
+        var (_, created) = await SubmitAsync(publicClient, complaint);
+        var number = created!["trackingNumber"]!.GetValue<string>();
+        using var clerk = await StaffClients.SignedInAsync(_host, "clerk.lasa");
+        (await clerk.PostAsJsonAsync($"/api/tasks/{await StaffClients.TaskIdAsync(clerk, "acceptance", number)}/complete", new { outcome = "受理", fields = new { } })).EnsureSuccessStatusCode();
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        var taskId = await StaffClients.TaskIdAsync(handler, "investigate", number);
+        using var admin = await StaffClients.SignedInAsync(_host, "admin");
+        (await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = "handler.sfs", displayName = "司法所承办人", email = "sfs@example.com", orgUnitCode = "540102001",
+            roles = new[] { "承办人" }, legalQualification = false, password = "Initial#2026a",
+        })).EnsureSuccessStatusCode();
+        using var lead = await StaffClients.SignedInAsync(_host, "lead");
+
+        var response = await lead.PostAsJsonAsync($"/api/tasks/{taskId}/reassign", new { userName = "handler.sfs" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("被投诉单位");
+        (await AssigneeAsync(handler, taskId)).Should().BeNull("the task stays with the group it was in");
+    }
+
+    [Fact]
     public async Task Reassign_Returns403_WhenTheCallerIsNotTheSupervisionLead()
     {
         using var handler = await StaffClients.SignedInAsync(_host, "handler");
