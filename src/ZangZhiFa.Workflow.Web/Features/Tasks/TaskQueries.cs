@@ -58,8 +58,8 @@ public static class TaskQueries
 
     /// <summary>
     /// Keeps the context's connection open for the rest of the request. An inbox read is up to six small queries;
-    /// left to itself EF opens and closes the SQLite connection around each (and <c>SqlitePragmas</c> runs its
-    /// PRAGMAs on every open), which cost more than the queries themselves. The context closes it when disposed.
+    /// left to itself EF opens and closes the SQLite connection around each (taking it from and handing it back to
+    /// the pool each time). The context closes it when disposed.
     /// </summary>
     public static Task KeepOpenAsync(WorkflowDbContext db, CancellationToken cancellationToken) => db.Database.OpenConnectionAsync(cancellationToken);
 
@@ -74,9 +74,7 @@ public static class TaskQueries
         var total = 0;
         foreach (var half in halves)
         {
-            // "not Completed" adds nothing to "Open"; it is the filter of the partial IX_tasks_inbox_count, written here
-            // so only the count may use that index (see WorkflowDbContext). A literal, so SQLite matches it to the filter.
-            total += await half.Where(t => t.Status == WorkflowTaskStatus.Open && t.Status != WorkflowTaskStatus.Completed).Take(limit + 1).CountAsync(cancellationToken);
+            total += await CountQuery(half, limit).CountAsync(cancellationToken);
         }
 
         return total > limit ? new CappedCount(limit, true) : new CappedCount(total, false);
@@ -92,15 +90,28 @@ public static class TaskQueries
         var candidates = new List<WorkflowTask>();
         foreach (var half in halves)
         {
-            var open = half.Where(t => t.Status == WorkflowTaskStatus.Open);
-            // Plain due order so the index supplies it; a task without a deadline sorts first (SQLite: NULLs first).
-            candidates.AddRange(await open.AsNoTracking().OrderBy(t => t.DueAt).ThenBy(t => t.CreatedAt).Take((page * size) + 1).ToListAsync(cancellationToken));
+            candidates.AddRange(await PageQuery(half, (page * size) + 1).ToListAsync(cancellationToken));
         }
 
         var rows = candidates.OrderBy(t => t.DueAt).ThenBy(t => t.CreatedAt).Skip((page - 1) * size).Take(size + 1).ToList();
         var hasMore = rows.Count > size;
         return (hasMore ? rows[..size] : rows, hasMore);
     }
+
+    /// <summary>The rows <see cref="CountOpenAsync"/> counts in one half (its plan is checked by a test).</summary>
+    /// <remarks>
+    /// "not Completed" adds nothing to "Open"; it is the filter of the partial IX_tasks_inbox_count, written here so only
+    /// the count may use that index (see WorkflowDbContext). A literal, so SQLite matches it to the filter.
+    /// </remarks>
+    public static IQueryable<WorkflowTask> CountQuery(IQueryable<WorkflowTask> half, int limit) =>
+        half.Where(t => t.Status == WorkflowTaskStatus.Open && t.Status != WorkflowTaskStatus.Completed).Take(limit + 1);
+
+    /// <summary>
+    /// The first <paramref name="take"/> open tasks of one half in due order (its plan is checked by a test): plain
+    /// due order so the index supplies it; a task without a deadline sorts first (SQLite: NULLs first).
+    /// </summary>
+    public static IQueryable<WorkflowTask> PageQuery(IQueryable<WorkflowTask> half, int take) =>
+        half.Where(t => t.Status == WorkflowTaskStatus.Open).AsNoTracking().OrderBy(t => t.DueAt).ThenBy(t => t.CreatedAt).Take(take);
 
     public static TaskItem ToItem(WorkflowTask t, DateTimeOffset now) => new(
         t.Id, t.Title, t.CorrelationId, t.ActivityId, t.AssigneeRole, t.OrgUnitCode, t.AssigneeUser, t.CreatedAt, t.DueAt,
