@@ -155,7 +155,7 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
 
         var (instance, complaint) = found;
         var flows = (await FlowsAsync(instance.Id, cancellationToken))
-            .Select(f => new CaseFlow(f.Id, f.ParentInstanceId, f.DefinitionId, f.DefinitionVersion, f.CorrelationId, StatusOf(f.Status), FlowLabel(f, caseNumber)))
+            .Select(f => new CaseFlow(f.Id, f.ParentInstanceId, f.DefinitionId, f.DefinitionVersion, f.CorrelationId, f.Status, FlowLabel(f, caseNumber)))
             .ToList();
         var ids = flows.Select(f => f.InstanceId).ToList();
         var flowOf = flows.ToDictionary(f => f.InstanceId, f => f.Label);
@@ -181,7 +181,7 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
         return new CaseFile(caseNumber, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), parties,
             [.. tasks.Select(t => new CaseTask(t.Id, t.ActivityId, mask(t.Title)!, t.AssigneeRole, t.OrgUnitCode, t.AssigneeUser, t.Status.ToString(), t.CreatedAt, t.DueAt, t.CompletedAt, t.CompletedBy, t.Outcome, mask(t.Comment), t.EscalationLevel, t.InstanceId, Flow(t.InstanceId)))],
             [.. notices.Select(n => new CaseNotice(n.Id, n.Title, n.DocumentNumber, n.Audience, n.IssuedAt, n.InstanceId, Flow(n.InstanceId)))],
-            [.. mails.OrderBy(m => m.CreatedAt).Select(m => new CaseMail(mask(m.Subject)!, m.To == complaint?.Email ? Show(m.To) : m.To, MailStatusText(m.Status), m.SentAt, m.InstanceId!.Value, Flow(m.InstanceId)))],
+            [.. mails.OrderBy(m => m.CreatedAt).Select(m => new CaseMail(mask(m.Subject)!, mask(m.To)!, MailStatusText(m.Status), m.SentAt, m.InstanceId!.Value, Flow(m.InstanceId)))],
             [.. journal.Select(j => new CaseEvent(j.At, j.Event, j.ActivityId, j.ActivityType, j.Outcome, j.Actor, mask(j.Summary), j.InstanceId, Flow(j.InstanceId)))],
             flows);
 
@@ -195,12 +195,10 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
         return flow.CorrelationId is { } number && number != caseNumber ? $"{name}（{number}）" : name;
     }
 
-    private static string StatusOf(string stored) => Enum.TryParse<WorkflowStatus>(stored, out var status) ? status.ToString() : stored;
-
     /// <summary>
     /// Free text of the file (task titles, comments, journal lines, mail subjects) as this viewer may read it: staff who
     /// may not know who complained get the complainant's name and contact details masked wherever staff or a flow
-    /// copied them, the same rule as the notices.
+    /// copied them; the notices' HTML the same way.
     /// </summary>
     private static Func<string?, string?> IdentityMask(Complaint? complaint, bool identityShown)
     {
@@ -209,7 +207,8 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
             return text => text;
         }
 
-        var secrets = Secrets(complaint);
+        // Each value also as HTML-encoded, the form it takes inside a notice's document.
+        var secrets = Secrets(complaint).SelectMany(v => new[] { v, System.Net.WebUtility.HtmlEncode(v) }).Distinct().OrderByDescending(v => v.Length).ToList();
         return text => text is null ? null : secrets.Aggregate(text, (masked, value) => masked.Replace(value, Masked, StringComparison.Ordinal));
     }
 
@@ -243,21 +242,10 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
             return null;
         }
 
-        var (instance, complaint) = found;
-        if (complaint is null || await IdentityShownAsync(instance.Id, cancellationToken))
-        {
-            return notice.Html;
-        }
-
         // Notices to the complainant name them (and may quote their contact details); staff who may not know who
         // complained read the same document with those values masked, as on the case page.
-        var html = notice.Html;
-        foreach (var value in Secrets(complaint))
-        {
-            html = html.Replace(value, Masked, StringComparison.Ordinal).Replace(System.Net.WebUtility.HtmlEncode(value), Masked, StringComparison.Ordinal);
-        }
-
-        return html;
+        var (instance, complaint) = found;
+        return IdentityMask(complaint, complaint is null || await IdentityShownAsync(instance.Id, cancellationToken))(notice.Html);
     }
 
     private sealed record RootRow(Guid Id, string? CorrelationId);
