@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ZangZhiFa.Workflow.Engine.Tests.Support;
 
 namespace ZangZhiFa.Workflow.Engine.Tests.Activities;
@@ -7,7 +6,7 @@ namespace ZangZhiFa.Workflow.Engine.Tests.Activities;
 /// The 督办 ladder of <c>Escalate</c> in both modes, on a 司法所 task (乡镇, 540102001) so three rungs lie above it:
 /// 城关区司法局, 拉萨市司法局, 西藏自治区司法厅. Every limit (and every re-armed one) is one calendar day; each time it passes is one more 督办.
 /// </summary>
-public sealed partial class EscalateTests
+public sealed class EscalateTests
 {
     private static string Flow(string mode, int? maxLevel) => $$"""
     {
@@ -27,9 +26,6 @@ public sealed partial class EscalateTests
       ]
     }
     """;
-
-    [GeneratedRegex("<div class=\"issuer-mark\">(.*?)</div>")]
-    private static partial Regex IssuerMark();
 
     /// <summary>Lets the task's limit pass <paramref name="times"/> times, firing each re-armed deadline as the scheduler would.</summary>
     private static async Task<EngineHarness> OverdueAsync(string mode, int? maxLevel, int times)
@@ -52,7 +48,7 @@ public sealed partial class EscalateTests
         var engine = await OverdueAsync(mode, maxLevel: null, times: 4);
 
         var notices = engine.Store.Notices.Where(n => n.Title == "督办通知书").ToList();
-        notices.Select(n => IssuerMark().Match(n.Html).Groups[1].Value).Should().Equal(["城关区司法局", "拉萨市司法局", "西藏自治区司法厅"],
+        notices.Select(n => NoticeHtml.IssuerOf(n.Html)).Should().Equal(["城关区司法局", "拉萨市司法局", "西藏自治区司法厅"],
             "both modes climb the same ladder, one rung per 督办");
         notices.Select(n => n.Html).Should().SatisfyRespectively(
             first => first.Should().Contain("城关区八廓街道司法所：").And.NotContain("次督办）"),

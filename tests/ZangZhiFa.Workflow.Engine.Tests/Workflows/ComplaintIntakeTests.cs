@@ -76,9 +76,6 @@ public sealed class ComplaintIntakeTests
 
     private IssuedNotice Notice(string title) => _engine.Store.Notices.Single(n => n.Title == title);
 
-    /// <summary>The 发文机关标志 the layout prints in red at the top of an official document.</summary>
-    private static string IssuerOf(string html) =>
-        System.Text.RegularExpressions.Regex.Match(html, "<div class=\"issuer-mark\">(.*?)</div>").Groups[1].Value;
 
     private Task AcceptAsync() => _engine.CompleteAsync(_engine.OpenTask("acceptance"), "受理", actor: "clerk.chengguan");
 
@@ -425,14 +422,14 @@ public sealed class ComplaintIntakeTests
         first.DocumentNumber.Should().Be("藏司督〔2026〕1号");
         first.Html.Should().Contain("城关区司法局：").And.Contain("你单位承办的“受理审查：TS-2026-000001（野蛮执法）”事项，已超过规定办理时限仍未办结")
             .And.Contain("自即日起，该事项由本机关提级办理").And.Contain("业务编号：TS-2026-000001").And.NotContain(Name);
-        IssuerOf(first.Html).Should().Be("拉萨市司法局", "the body one level up supervises, not the unit that let the limit pass");
+        NoticeHtml.IssuerOf(first.Html).Should().Be("拉萨市司法局", "the body one level up supervises, not the unit that let the limit pass");
         _engine.Store.Mails.Where(m => m.NoticeId == first.Id).Select(m => m.To).Should().BeEquivalentTo(["受理员@540100.test", "受理员@540102.test"]);
 
         await _engine.AdvanceAsync(TimeSpan.FromDays(8));
         task.OrgUnitCode.Should().Be("540000", "still overdue after five more working days (ending Tuesday 17 March): 西藏自治区司法厅");
         var second = _engine.Store.Notices.Where(n => n.Title == "督办通知书").Last();
         second.Html.Should().Contain("拉萨市司法局：").And.Contain("第2次督办");
-        IssuerOf(second.Html).Should().Be("西藏自治区司法厅");
+        NoticeHtml.IssuerOf(second.Html).Should().Be("西藏自治区司法厅");
 
         await _engine.AdvanceAsync(TimeSpan.FromDays(30));
         task.OrgUnitCode.Should().Be("540000");
@@ -511,7 +508,7 @@ public sealed class ComplaintIntakeTests
         await _engine.AdvanceAsync(TimeSpan.FromDays(31));
 
         _engine.OpenTask("review_case").OrgUnitCode.Should().Be("540000");
-        _engine.Store.Notices.Should().Contain(n => n.Title == "督办通知书" && n.Html.Contains("拉萨市司法局：") && n.Html.Contains("你单位承办的“复查：TS-2026-000001（野蛮执法）”") && IssuerOf(n.Html) == "西藏自治区司法厅");
+        _engine.Store.Notices.Should().Contain(n => n.Title == "督办通知书" && n.Html.Contains("拉萨市司法局：") && n.Html.Contains("你单位承办的“复查：TS-2026-000001（野蛮执法）”") && NoticeHtml.IssuerOf(n.Html) == "西藏自治区司法厅");
     }
 
     [Fact]
@@ -617,7 +614,7 @@ public sealed class ComplaintIntakeTests
         reply.DueAt.Should().Be(Beijing(3, 14), "three more working days, Wednesday 11 to Friday 13 March");
         var supervision = Notice("督办通知书");
         supervision.DocumentNumber.Should().Be("藏司督〔2026〕1号");
-        IssuerOf(supervision.Html).Should().Be("拉萨市司法局");
+        NoticeHtml.IssuerOf(supervision.Html).Should().Be("拉萨市司法局");
         supervision.Html.Should().Contain("城关区司法局：")
             .And.Contain("你单位承办的“答复特邀监督员意见：野蛮执法投诉（城关区城市管理综合行政执法局）（TS-2026-000001）”事项，已超过规定办理时限")
             .And.Contain("业务编号：TS-2026-000001").And.Contain("请你单位接到本通知后立即办理").And.NotContain(Name);
@@ -639,7 +636,7 @@ public sealed class ComplaintIntakeTests
         await _engine.CompleteAsync(_engine.OpenTask("invite"), "接受", [], "supervisor.lasa1");
         await _engine.CompleteAsync(_engine.OpenTask("opinion"), "提交意见", new JsonObject { ["opinion"] = "调查未调取执法记录仪视频" }, "supervisor.lasa1");
         await _engine.AdvanceAsync(Beijing(3, 10) - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
-        IssuerOf(Notice("督办通知书").Html).Should().Be("拉萨市司法局");
+        NoticeHtml.IssuerOf(Notice("督办通知书").Html).Should().Be("拉萨市司法局");
 
         await _engine.AdvanceAsync(Beijing(3, 14) - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
 
@@ -647,7 +644,7 @@ public sealed class ComplaintIntakeTests
         (reply.AssigneeRole, reply.OrgUnitCode, reply.EscalationLevel).Should().Be(("承办人", "540102", 2));
         reply.DueAt.Should().Be(Beijing(3, 19), "three more working days, Monday 16 to Wednesday 18 March");
         var second = _engine.Store.Notices.Where(n => n.Title == "督办通知书").Should().HaveCount(2).And.Subject.Last();
-        IssuerOf(second.Html).Should().Be("西藏自治区司法厅", "“again to the region if still overdue”");
+        NoticeHtml.IssuerOf(second.Html).Should().Be("西藏自治区司法厅", "“again to the region if still overdue”");
         second.Html.Should().Contain("城关区司法局：").And.Contain("（第2次督办）").And.NotContain(Name);
         _engine.Store.Mails.Where(m => m.NoticeId == second.Id).Select(m => m.To).Should().BeEquivalentTo(["承办人@540000.test", "承办人@540102.test"]);
         _engine.Store.Journal.Should().Contain(j => j.CorrelationId == "TS-2026-000001" && j.ActivityId == "escalate_reply"

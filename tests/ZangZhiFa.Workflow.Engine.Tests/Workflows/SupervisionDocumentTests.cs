@@ -32,9 +32,6 @@ public sealed class SupervisionDocumentTests
 
     private static DateTimeOffset Beijing(int month, int day) => new(2026, month, day, 0, 0, 0, TimeSpan.FromHours(8));
 
-    /// <summary>The 发文机关标志 the layout prints in red at the top of an official document.</summary>
-    private static string IssuerOf(string html) =>
-        System.Text.RegularExpressions.Regex.Match(html, "<div class=\"issuer-mark\">(.*?)</div>").Groups[1].Value;
 
     /// <summary>The case record's lines written by one activity (the case page's 全过程记录).</summary>
     private string JournalOf(Guid id, string activityId) =>
@@ -168,7 +165,7 @@ public sealed class SupervisionDocumentTests
         answer.DueAt.Should().Be(Beijing(3, 25), "five more working days, Wednesday 18 to Tuesday 24 March");
         var supervision = _engine.Store.Notices.Single(n => n.Title == "督办通知书");
         supervision.DocumentNumber.Should().Be("藏司督〔2026〕1号");
-        IssuerOf(supervision.Html).Should().Be("拉萨市司法局");
+        NoticeHtml.IssuerOf(supervision.Html).Should().Be("拉萨市司法局");
         supervision.Html.Should().Contain("城关区司法局：").And.Contain("你单位承办的“答复监督决定异议：八廓街占道经营整治（JD-2026-000001）”事项，已超过规定办理时限")
             .And.Contain("业务编号：" + CaseNumber).And.Contain("请你单位接到本通知后立即办理").And.NotContain("提级办理");
         _engine.Store.Mails.Where(m => m.NoticeId == supervision.Id).Select(m => m.To).Should().BeEquivalentTo(["监督科长@540100.test", "监督科长@540102.test"]);
@@ -187,7 +184,7 @@ public sealed class SupervisionDocumentTests
         await _engine.CompleteAsync(_engine.OpenTask("verify"), "通过", [], "lead.chengguan");
         await ObjectAsync(id);
         await _engine.AdvanceAsync(Beijing(3, 17) - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
-        IssuerOf(_engine.Store.Notices.Single(n => n.Title == "督办通知书").Html).Should().Be("拉萨市司法局");
+        NoticeHtml.IssuerOf(_engine.Store.Notices.Single(n => n.Title == "督办通知书").Html).Should().Be("拉萨市司法局");
 
         await _engine.AdvanceAsync(Beijing(3, 25) - _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
 
@@ -196,7 +193,7 @@ public sealed class SupervisionDocumentTests
         answer.DueAt.Should().Be(Beijing(4, 2), "five more working days, Thursday 26 March to Wednesday 1 April");
         var second = _engine.Store.Notices.Where(n => n.Title == "督办通知书").Should().HaveCount(2).And.Subject.Last();
         second.DocumentNumber.Should().Be("藏司督〔2026〕2号");
-        IssuerOf(second.Html).Should().Be("西藏自治区司法厅", "the 2nd 督办 comes from one level above the 1st");
+        NoticeHtml.IssuerOf(second.Html).Should().Be("西藏自治区司法厅", "the 2nd 督办 comes from one level above the 1st");
         second.Html.Should().Contain("城关区司法局：").And.Contain("（第2次督办）").And.Contain("<tr><th>督办单位</th><td>西藏自治区司法厅</td></tr>");
         _engine.Store.Mails.Where(m => m.NoticeId == second.Id).Select(m => m.To).Should().BeEquivalentTo(["监督科长@540000.test", "监督科长@540102.test"]);
         JournalOf(id, "escalate_answer_objection").Should().Contain("答复监督决定异议：八廓街占道经营整治（JD-2026-000001）：城关区司法局 → 西藏自治区司法厅");
