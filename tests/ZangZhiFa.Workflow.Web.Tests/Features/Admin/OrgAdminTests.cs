@@ -100,6 +100,20 @@ public sealed class OrgAdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LockedUser_CookieStopsWorking_AfterRecheckInterval()
+    {
+        using var admin = await SignInAsync(_host);
+        using var clerk = await SignInAsync(_host, "clerk");
+        (await clerk.GetAsync(new Uri("/api/tasks", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        (await admin.PostAsync(new Uri("/api/admin/users/clerk/lock", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        _host.Time.Advance(TimeSpan.FromMinutes(2));
+
+        (await clerk.GetAsync(new Uri("/api/tasks", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await admin.GetAsync(new Uri("/api/admin/users", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK, "an active account's cookie still works after the re-check");
+    }
+
+    [Fact]
     public async Task SaveUser_ChangesRolesAndQualification_WithBeforeAndAfter()
     {
         using var admin = await SignInAsync(_host);
