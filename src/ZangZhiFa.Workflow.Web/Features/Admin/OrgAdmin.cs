@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Features.Auth;
 using ZangZhiFa.Workflow.Web.Security;
 
 namespace ZangZhiFa.Workflow.Web.Features.Admin;
@@ -267,10 +268,9 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
 
     private static void CheckPassword(string? password, Errors errors)
     {
-        // The same rule as the user's own change of password (Features/Auth/Login.cs).
-        if (password is not { Length: >= 10 } || !password.Any(char.IsDigit) || !password.Any(char.IsLetter))
+        if (!PasswordRule.IsStrong(password))
         {
-            errors.Add("password", "密码至少 10 位，须同时包含字母和数字");
+            errors.Add("password", PasswordRule.Message);
         }
     }
 

@@ -114,6 +114,20 @@ public sealed class OrgAdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WeakPassword_IsRefusedTheSameWay_ByAdminResetAndOwnChange()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var reset = await admin.PostAsJsonAsync("/api/admin/users/clerk/password", new { password = "short1" });
+        var own = await admin.PostAsJsonAsync("/api/auth/password", new { currentPassword = "Demo#2026", newPassword = "onlyletterslong" });
+
+        reset.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        own.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await reset.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["password"]![0]!.GetValue<string>().Should().Be("密码至少 10 位，须同时包含字母和数字");
+        (await own.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["newPassword"]![0]!.GetValue<string>().Should().Be("新密码至少 10 位，须同时包含字母和数字");
+    }
+
+    [Fact]
     public async Task SaveUser_ChangesRolesAndQualification_WithBeforeAndAfter()
     {
         using var admin = await SignInAsync(_host);
