@@ -21,8 +21,7 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
     public const string UserKind = "user";
 
     /// <summary>The roles an account may hold, as the flows name them.</summary>
-    public static readonly IReadOnlyList<string> Roles =
-        [StaffRoles.IntakeClerk, StaffRoles.Handler, StaffRoles.LegalReviewer, StaffRoles.SupervisionLead, StaffRoles.InvitedSupervisor, StaffRoles.UnitHead, StaffRoles.Admin];
+    public static readonly IReadOnlyList<string> Roles = StaffRoles.All;
 
     public static readonly IReadOnlyList<string> UnitKinds = ["justice", "enforcement"];
 
