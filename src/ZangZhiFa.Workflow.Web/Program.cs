@@ -54,6 +54,8 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         // An API caller gets a status code, not a redirect to a login page.
         options.Events.OnRedirectToLogin = context => ApiOr(context, StatusCodes.Status401Unauthorized);
         options.Events.OnRedirectToAccessDenied = context => ApiOr(context, StatusCodes.Status403Forbidden);
+        // A locked account's cookie stops working within a minute, not when it expires.
+        options.Events.OnValidatePrincipal = ActiveAccountCheck.ValidatePrincipalAsync;
     });
 builder.Services.AddAuthorization();
 builder.Services.AddHttpContextAccessor();

@@ -14,6 +14,9 @@ public static class StaffRoles
     public const string InvitedSupervisor = "特邀监督员";
     public const string Admin = "管理员";
     public const string UnitHead = "机关负责人"; // head of an enforcement unit: 集体讨论 of major decisions
+
+    /// <summary>Every role an account may hold, in the order the admin pages list them.</summary>
+    public static readonly IReadOnlyList<string> All = [IntakeClerk, Handler, LegalReviewer, SupervisionLead, InvitedSupervisor, UnitHead, Admin];
 }
 
 /// <summary>

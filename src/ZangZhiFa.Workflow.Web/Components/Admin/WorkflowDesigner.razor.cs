@@ -272,7 +272,7 @@ public sealed partial class WorkflowDesigner : IDisposable
             [.. nodes.Where(a => a.Type == "HumanTask").Select(a => a.Id)],
             Notices is ScribanNoticeRenderer renderer ? renderer.TemplateIds : [],
             [.. Catalog.Ids.Order(StringComparer.Ordinal)],
-            [StaffRoles.IntakeClerk, StaffRoles.Handler, StaffRoles.LegalReviewer, StaffRoles.SupervisionLead, StaffRoles.InvitedSupervisor, StaffRoles.UnitHead, StaffRoles.Admin]);
+            StaffRoles.All);
     }
 
     private void OnSelectionChanged(SelectableModel model)

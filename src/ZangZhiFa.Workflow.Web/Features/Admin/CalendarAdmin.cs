@@ -70,7 +70,11 @@ public sealed class CalendarAdmin(WorkflowDbContext db, IWorkflowStore store, Ad
         var version = await AdminContentLoader.NextVersionAsync(db, AdminContent.Calendar, Key(year), cancellationToken);
         db.AdminContents.Add(new AdminContent { Kind = AdminContent.Calendar, Key = Key(year), Version = version, Text = text, SavedBy = actor, SavedAt = time.GetUtcNow() });
         AdminJournal.Record(store, time, JournalKind, Key(year), "calendar-saved", actor, $"{year} 年工作日历保存为 v{version}", before, file);
-        await store.SaveChangesAsync(cancellationToken);
+        if (!await VersionedSave.TrySaveContentAsync(store, db, AdminContent.Calendar, Key(year), version, cancellationToken))
+        {
+            return VersionedSave.Taken(version);
+        }
+
         // Only after the commit, so the deadlines in use never come from data the database does not hold.
         calendar.Replace(year, text);
         return null;

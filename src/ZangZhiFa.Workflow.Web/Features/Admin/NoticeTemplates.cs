@@ -126,7 +126,11 @@ public sealed partial class NoticeTemplates(WorkflowDbContext db, IWorkflowStore
             $"文书模板 {id} 保存为 v{version}，改动 {ChangedLines(before, text)} 行",
             new { version = version - 1, sha256 = Hash(before), length = before.Length },
             new { version, sha256 = Hash(text), length = text.Length });
-        await store.SaveChangesAsync(cancellationToken);
+        if (!await VersionedSave.TrySaveContentAsync(store, db, AdminContent.Template, id, version, cancellationToken))
+        {
+            return (null, [new Problem(null, null, VersionedSave.Taken(version))]);
+        }
+
         // Only after the commit: a notice must never be issued from a version the database does not hold.
         renderer.Override(id, text);
         return (version, []);

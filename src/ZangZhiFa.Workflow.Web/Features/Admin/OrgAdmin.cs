@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Features.Auth;
 using ZangZhiFa.Workflow.Web.Security;
 
 namespace ZangZhiFa.Workflow.Web.Features.Admin;
@@ -20,8 +21,7 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
     public const string UserKind = "user";
 
     /// <summary>The roles an account may hold, as the flows name them.</summary>
-    public static readonly IReadOnlyList<string> Roles =
-        [StaffRoles.IntakeClerk, StaffRoles.Handler, StaffRoles.LegalReviewer, StaffRoles.SupervisionLead, StaffRoles.InvitedSupervisor, StaffRoles.UnitHead, StaffRoles.Admin];
+    public static readonly IReadOnlyList<string> Roles = StaffRoles.All;
 
     public static readonly IReadOnlyList<string> UnitKinds = ["justice", "enforcement"];
 
@@ -267,10 +267,9 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
 
     private static void CheckPassword(string? password, Errors errors)
     {
-        // The same rule as the user's own change of password (Features/Auth/Login.cs).
-        if (password is not { Length: >= 10 } || !password.Any(char.IsDigit) || !password.Any(char.IsLetter))
+        if (!PasswordRule.IsStrong(password))
         {
-            errors.Add("password", "密码至少 10 位，须同时包含字母和数字");
+            errors.Add("password", PasswordRule.Message);
         }
     }
 

@@ -176,18 +176,8 @@ public sealed class WorkflowAdmin(WorkflowDbContext db, IWorkflowStore store, De
         }
 
         Journal(definitionId, "definition-published", actor, DefinitionDiff.Summary(before, definition, $"v{definition.Version}"));
-        try
+        if (!await VersionedSave.TrySaveAsync(store, db, ct => VersionTakenAsync(definitionId, definition.Version, ct), cancellationToken))
         {
-            await store.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            if (!await VersionTakenAsync(definitionId, definition.Version, cancellationToken))
-            {
-                throw;
-            }
-
             // Another admin published the same number first (unique index); nothing of this attempt was written.
             return new(null, [DefinitionError.From(new ValidationError(definitionId + ".json", null, null, "version", $"v{definition.Version} 刚被其他管理员发布，请刷新后重试 (version taken)"))]);
         }

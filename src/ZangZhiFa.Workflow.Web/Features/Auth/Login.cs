@@ -63,9 +63,9 @@ public static class Login
             errors["currentPassword"] = ["当前密码不正确"];
         }
 
-        if (change.NewPassword is not { Length: >= 10 } || !change.NewPassword.Any(char.IsDigit) || !change.NewPassword.Any(char.IsLetter))
+        if (!PasswordRule.IsStrong(change.NewPassword))
         {
-            errors["newPassword"] = ["新密码至少 10 位，须同时包含字母和数字"];
+            errors["newPassword"] = ["新" + PasswordRule.Message];
         }
 
         if (errors.Count == 0)

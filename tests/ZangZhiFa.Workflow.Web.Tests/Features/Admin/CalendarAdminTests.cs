@@ -1,10 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Admin;
+using ZangZhiFa.Workflow.Infrastructure.Calendar;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Features.Admin;
 using ZangZhiFa.Workflow.Web.Tests.Support;
 using static ZangZhiFa.Workflow.Web.Tests.Features.Admin.AdminApi;
 using static ZangZhiFa.Workflow.Web.Tests.Features.Complaints.ComplaintApi;
@@ -19,6 +23,44 @@ public sealed class CalendarAdminTests : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task SaveYear_ReturnsVersionTaken_WhenAnotherAdminSavedTheSameNumberFirst()
+    {
+        using var admin = await SignInAsync(_host);
+        var file = (await admin.GetFromJsonAsync<JsonObject>("/api/admin/calendar/2026"))!["file"]!.Deserialize<CalendarYearFile>(JsonSerializerOptions.Web)!;
+        await using var scope = _host.Services.CreateAsyncScope();
+        // The clock is read after the next number is chosen and before the save: the other admin saves v1 right then.
+        var clock = new InterleavingClock(_host.Time, () =>
+        {
+            using var other = _host.Services.CreateScope();
+            var otherDb = other.ServiceProvider.GetRequiredService<WorkflowDbContext>();
+            otherDb.AdminContents.Add(new AdminContent { Kind = AdminContent.Calendar, Key = "2026", Version = 1, Text = "{}", SavedBy = "admin2", SavedAt = _host.Time.GetUtcNow() });
+            otherDb.SaveChanges();
+        });
+        var calendar = ActivatorUtilities.CreateInstance<CalendarAdmin>(scope.ServiceProvider, (TimeProvider)clock);
+
+        var conflict = await calendar.SaveAsync(2026, file, "admin", CancellationToken.None);
+        var retry = await calendar.SaveAsync(2026, file, "admin", CancellationToken.None);
+
+        conflict.Should().Contain("v1").And.Contain("刚被其他管理员保存");
+        retry.Should().BeNull("the same context saves again after a conflict");
+        var versions = await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().AdminContents.AsNoTracking()
+            .Where(r => r.Kind == AdminContent.Calendar && r.Key == "2026").Select(r => r.Version).OrderBy(v => v).ToListAsync());
+        versions.Should().Equal(1, 2);
+    }
+
+    /// <summary>A clock that runs <paramref name="once"/> the first time it is read.</summary>
+    private sealed class InterleavingClock(TimeProvider inner, Action once) : TimeProvider
+    {
+        private Action? _once = once;
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            Interlocked.Exchange(ref _once, null)?.Invoke();
+            return inner.GetUtcNow();
+        }
+    }
 
     [Fact]
     public async Task SaveYear_MovesTheNextDeadlineAndJournals_WhenRegionalHolidayAdded()

@@ -100,6 +100,34 @@ public sealed class OrgAdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LockedUser_CookieStopsWorking_AfterRecheckInterval()
+    {
+        using var admin = await SignInAsync(_host);
+        using var clerk = await SignInAsync(_host, "clerk");
+        (await clerk.GetAsync(new Uri("/api/tasks", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        (await admin.PostAsync(new Uri("/api/admin/users/clerk/lock", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        _host.Time.Advance(TimeSpan.FromMinutes(2));
+
+        (await clerk.GetAsync(new Uri("/api/tasks", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await admin.GetAsync(new Uri("/api/admin/users", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK, "an active account's cookie still works after the re-check");
+    }
+
+    [Fact]
+    public async Task WeakPassword_IsRefusedTheSameWay_ByAdminResetAndOwnChange()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var reset = await admin.PostAsJsonAsync("/api/admin/users/clerk/password", new { password = "short1" });
+        var own = await admin.PostAsJsonAsync("/api/auth/password", new { currentPassword = "Demo#2026", newPassword = "onlyletterslong" });
+
+        reset.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        own.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await reset.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["password"]![0]!.GetValue<string>().Should().Be("密码至少 10 位，须同时包含字母和数字");
+        (await own.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["newPassword"]![0]!.GetValue<string>().Should().Be("新密码至少 10 位，须同时包含字母和数字");
+    }
+
+    [Fact]
     public async Task SaveUser_ChangesRolesAndQualification_WithBeforeAndAfter()
     {
         using var admin = await SignInAsync(_host);
