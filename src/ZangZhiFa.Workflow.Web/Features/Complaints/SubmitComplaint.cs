@@ -300,19 +300,16 @@ public static partial class SubmitComplaint
                 return new Outcome(null, null, errors);
             }
 
-            if (idempotencyKey is not null && await FindByKeyAsync(idempotencyKey, cancellationToken) is { } replay)
-            {
-                return new Outcome(null, replay, null);
-            }
-
             var contentHash = HashContent(request, attachments.Files.Select(f => f.Sha256));
             var year = now.ToOffset(calendar.UtcOffset).Year;
+            // The complaint with the same key comes first: a retry with a key is answered with what that key created.
             Task<Complaint?> FindDuplicateAsync() => db.Complaints.AsNoTracking()
                 .Where(c => (idempotencyKey != null && c.IdempotencyKey == idempotencyKey)
                     || (c.ContentHash == contentHash && c.SubmittedAt >= now.AddMinutes(-1)))
+                .OrderBy(c => idempotencyKey != null && c.IdempotencyKey == idempotencyKey ? 0 : 1)
                 .FirstOrDefaultAsync(cancellationToken);
 
-            // A resubmission of a committed complaint (a second click, a retry) is answered before it takes a number.
+            // A resubmission of a committed complaint (a retry with its key, a second click) is answered before it takes a number.
             if (await FindDuplicateAsync() is { } committed)
             {
                 return new Outcome(null, new Response(committed.TrackingNumber, access.Reveal(committed)), null);
@@ -404,12 +401,6 @@ public static partial class SubmitComplaint
             }
 
             return new Outcome(new Response(trackingNumber, queryCode), null, null);
-        }
-
-        private async Task<Response?> FindByKeyAsync(string key, CancellationToken cancellationToken)
-        {
-            var existing = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.IdempotencyKey == key, cancellationToken);
-            return existing is null ? null : new Response(existing.TrackingNumber, access.Reveal(existing));
         }
 
         /// <summary>

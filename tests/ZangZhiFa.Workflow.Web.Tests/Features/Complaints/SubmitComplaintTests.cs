@@ -151,6 +151,21 @@ public sealed class SubmitComplaintTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Submit_AnswersWithTheKeysComplaint_WhenTheRetryAlsoRepeatsAnotherComplaintsContent()
+    {
+        var keyed = await SubmitAsync(_client, ValidComplaint("第一件投诉：执法人员在检查中未出示证件并当场罚款。"), "key-0002");
+        var other = await SubmitAsync(_client, ValidComplaint("第二件投诉：窗口工作人员拒绝受理申请。"));
+
+        var retry = await SubmitAsync(_client, ValidComplaint("第二件投诉：窗口工作人员拒绝受理申请。"), "key-0002");
+
+        other.Response.StatusCode.Should().Be(HttpStatusCode.Created);
+        retry.Response.StatusCode.Should().Be(HttpStatusCode.OK);
+        retry.Body!["trackingNumber"]!.GetValue<string>().Should().Be(keyed.Body!["trackingNumber"]!.GetValue<string>(),
+            "a request with a key is a retry of what that key created, whatever else it resembles");
+        (await DbAsync(db => db.Complaints.CountAsync())).Should().Be(2);
+    }
+
+    [Fact]
     public async Task Submit_CreatesExactlyOneComplaint_WhenTheSameRequestArrivesTenTimesAtOnce()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => SubmitAsync(_client, ValidComplaint(), "double-click")));
