@@ -59,4 +59,39 @@ public sealed class ScriptEngineTests
     [Fact]
     public void CheckExpression_ReportsLineAndColumn_WhenSyntaxIsBroken() =>
         _scripts.CheckExpression("a = (1 +").Should().EndWith("(1:9)", "the error is at the end of the input");
+
+    [Fact]
+    public void Evaluate_ForgetsWhatTheLastScriptAssigned_WhenTheNextOneRunsOnTheSameThread()
+    {
+        _scripts.Evaluate("secret = complaint.category; $local = 1; secret", Scope()).Should().NotBeNull();
+
+        FluentActions.Invoking(() => _scripts.Evaluate("secret", new JsonObject())).Should().Throw<ExpressionException>()
+            .WithMessage("*secret*", "one case's script must not leave values for the next case's");
+        FluentActions.Invoking(() => _scripts.Render("{{ $local }}", new JsonObject())).Should().Throw<ExpressionException>()
+            .WithMessage("*$local*");
+    }
+
+    [Fact]
+    public void Evaluate_WorksNormally_AfterAScriptOnTheSameThreadFailedHalfway()
+    {
+        FluentActions.Invoking(() => _scripts.Render("{{ for i in 1..3 }}{{ if i == 2 }}{{ nothing.here }}{{ end }}{{ end }}", Scope()))
+            .Should().Throw<ExpressionException>();
+
+        _scripts.Render("{{ for i in 1..3 }}{{ i }}{{ end }}|{{ review.outcome }}", Scope()).Should().Be("123|受理");
+    }
+
+    [Fact]
+    public void Evaluate_GivesEachScriptItsOwnTimeBudget_WhenManyRunOneAfterAnother()
+    {
+        // Each takes a few milliseconds; together they exceed one script's two-second budget many times over if the clock were shared.
+        var started = Environment.TickCount64;
+        var runs = 0;
+        while (Environment.TickCount64 - started < 2_500)
+        {
+            _scripts.Evaluate("x = 0; for i in 1..2000; x = x + i; end; x", Scope())!.GetValue<long>().Should().Be(2_001_000);
+            runs++;
+        }
+
+        runs.Should().BeGreaterThan(1);
+    }
 }
