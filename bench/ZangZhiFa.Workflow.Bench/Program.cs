@@ -52,8 +52,8 @@ try
         ? await EngineAsync(Path.Combine(folder, "history.db"), synchronous, count, root, clients, history: true)
         : (starts, completions);
     Console.WriteLine();
-    Console.WriteLine("| measurement | ops/s | p50 ms | p99 ms | ratio to baseline | CPU ms/op |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| measurement | ops/s | p50 ms | p99 ms | ratio to baseline | CPU ms/op | KB/op |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
     Print("raw SQLite tx (5 inserts, WAL)", baseline, baseline);
     Print("engine: start → first task, committed", starts, baseline);
     Print("engine: complete task → next tasks, committed", completions, baseline);
@@ -75,7 +75,7 @@ return 0;
 
 static void Print(string name, Result result, Result baseline) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {result.PerSecond:F0} | {result.P50:F2} | {result.P99:F2} | {result.PerSecond / baseline.PerSecond:F2} | {result.CpuMs:F3} |"));
+        $"| {name} | {result.PerSecond:F0} | {result.P50:F2} | {result.P99:F2} | {result.PerSecond / baseline.PerSecond:F2} | {result.CpuMs:F3} | {result.AllocatedKb:F0} |"));
 
 static async Task<Result> BaselineAsync(string file, string synchronous, int count)
 {
@@ -250,6 +250,7 @@ static async Task<Result> MeasureAsync(int count, Func<int, Task> operation, int
 {
     var latencies = new double[count];
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var allocated = GC.GetTotalAllocatedBytes();
     var total = Stopwatch.StartNew();
     var next = -1;
     await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
@@ -265,8 +266,9 @@ static async Task<Result> MeasureAsync(int count, Func<int, Task> operation, int
 
     total.Stop();
     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+    allocated = GC.GetTotalAllocatedBytes() - allocated;
     Array.Sort(latencies);
-    return new Result(count / total.Elapsed.TotalSeconds, latencies[count / 2], latencies[(int)(count * 0.99)], cpu.TotalMilliseconds / count);
+    return new Result(count / total.Elapsed.TotalSeconds, latencies[count / 2], latencies[(int)(count * 0.99)], cpu.TotalMilliseconds / count, allocated / 1024.0 / count);
 }
 
 static string FindRoot()
@@ -284,7 +286,8 @@ static string FindRoot()
 
 /// <param name="CpuMs">Processor time of the whole process per operation: unlike wall time it barely moves when
 /// other work shares the machine, so it is the figure to compare changes by on a busy box.</param>
-internal sealed record Result(double PerSecond, double P50, double P99, double CpuMs);
+/// <param name="AllocatedKb">Managed memory allocated per operation (the whole process's), which the garbage collector pays for.</param>
+internal sealed record Result(double PerSecond, double P50, double P99, double CpuMs, double AllocatedKb);
 
 /// <summary>Where each operation's time went: engine run vs. commit (incl. waiting for the write turn and the flush).</summary>
 internal static class Phase

@@ -186,7 +186,8 @@ public sealed class ScriptEngine
             case null:
                 return null;
             case JsonObject obj:
-                var so = new ScriptObject();
+                // Sized up front: growing the dictionary key by key was a twentieth of what a step allocated.
+                var so = new ScriptObject(obj.Count);
                 foreach (var (key, value) in obj)
                 {
                     so.SetValue(key, ToScript(value), false);

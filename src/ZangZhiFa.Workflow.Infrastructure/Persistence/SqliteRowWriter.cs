@@ -73,15 +73,17 @@ internal static class SqliteRowWriter
     {
         await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, table.InsertSql);
         var command = lease.Command;
+        // Each read of EntityEntry.CurrentValues builds a new accessor object: one per row, not one per column.
+        var values = entry.CurrentValues;
         foreach (var column in table.InsertColumns)
         {
-            Bind(command, column, entry.CurrentValues[column.Property]);
+            Bind(command, column, values[column.Property]);
         }
 
         if (table.GeneratedKey is { } key)
         {
             var id = await command.ExecuteScalarAsync(cancellationToken);
-            entry.CurrentValues[key] = Convert.ChangeType(id, key.ClrType, CultureInfo.InvariantCulture);
+            values[key] = Convert.ChangeType(id, key.ClrType, CultureInfo.InvariantCulture);
         }
         else
         {
@@ -104,9 +106,10 @@ internal static class SqliteRowWriter
         await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, Updates.GetOrAdd(shape, _ =>
             $"UPDATE {table.Quoted} SET {string.Join(", ", changed.Select(c => $"{c.Quoted} = @{c.Property.Name}"))} WHERE {table.KeyAndTokenFilter}"));
         var command = lease.Command;
+        var values = entry.CurrentValues;
         foreach (var column in changed)
         {
-            Bind(command, column, entry.CurrentValues[column.Property], "@" + column.Property.Name);
+            Bind(command, column, values[column.Property], "@" + column.Property.Name);
         }
 
         BindKeyAndTokens(command, table, entry);
@@ -125,9 +128,10 @@ internal static class SqliteRowWriter
 
     private static void BindKeyAndTokens(DbCommand command, Table table, EntityEntry entry)
     {
+        var original = entry.OriginalValues;
         foreach (var column in table.KeyAndTokens)
         {
-            Bind(command, column, entry.OriginalValues[column.Property], "@w_" + column.Property.Name);
+            Bind(command, column, original[column.Property], "@w_" + column.Property.Name);
         }
     }
 

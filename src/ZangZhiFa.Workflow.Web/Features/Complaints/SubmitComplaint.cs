@@ -262,6 +262,18 @@ public static partial class SubmitComplaint
         Engine.Abstractions.IWorkingCalendar calendar,
         TimeProvider time)
     {
+        // Compiled once: run as LINQ, every submission paid EF's expression walk and cache lookup for each of its
+        // four lookups (a tenth of what a submission allocates).
+        private static readonly Func<WorkflowDbContext, string, CancellationToken, Task<OrgUnit?>> UnitByCode =
+            EF.CompileAsyncQuery((WorkflowDbContext c, string code, CancellationToken _) => c.OrgUnits.AsNoTracking().FirstOrDefault(u => u.Code == code));
+
+        // The complaint with the same key comes first: a retry with a key is answered with what that key created.
+        private static readonly Func<WorkflowDbContext, string?, string, DateTimeOffset, CancellationToken, Task<Complaint?>> Duplicate =
+            EF.CompileAsyncQuery((WorkflowDbContext c, string? key, string hash, DateTimeOffset since, CancellationToken _) => c.Complaints.AsNoTracking()
+                .Where(x => (key != null && x.IdempotencyKey == key) || (x.ContentHash == hash && x.SubmittedAt >= since))
+                .OrderBy(x => key != null && x.IdempotencyKey == key ? 0 : 1)
+                .FirstOrDefault());
+
         public async Task<Outcome> HandleAsync(Request raw, string? idempotencyKey, CancellationToken cancellationToken)
         {
             using var none = AttachmentBatch.Empty();
@@ -283,7 +295,7 @@ public static partial class SubmitComplaint
             }
 
             var respondent = request.RespondentUnitCode is { } code
-                ? await db.OrgUnits.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, cancellationToken)
+                ? await UnitByCode(db, code, cancellationToken)
                 : null;
             if (request.RespondentUnitCode is not null && respondent is null)
             {
@@ -302,12 +314,7 @@ public static partial class SubmitComplaint
 
             var contentHash = HashContent(request, attachments.Files.Select(f => f.Sha256));
             var year = now.ToOffset(calendar.UtcOffset).Year;
-            // The complaint with the same key comes first: a retry with a key is answered with what that key created.
-            Task<Complaint?> FindDuplicateAsync() => db.Complaints.AsNoTracking()
-                .Where(c => (idempotencyKey != null && c.IdempotencyKey == idempotencyKey)
-                    || (c.ContentHash == contentHash && c.SubmittedAt >= now.AddMinutes(-1)))
-                .OrderBy(c => idempotencyKey != null && c.IdempotencyKey == idempotencyKey ? 0 : 1)
-                .FirstOrDefaultAsync(cancellationToken);
+            Task<Complaint?> FindDuplicateAsync() => Duplicate(db, idempotencyKey, contentHash, now.AddMinutes(-1), cancellationToken);
 
             // A resubmission of a committed complaint (a retry with its key, a second click) is answered before it takes a number.
             if (await FindDuplicateAsync() is { } committed)
@@ -410,7 +417,7 @@ public static partial class SubmitComplaint
         private async Task<OrgUnit> SupervisingUnitAsync(OrgUnit respondent, CancellationToken cancellationToken)
         {
             var code = ComplaintAccess.SupervisingUnitCode(respondent.Code, respondent.ParentCode);
-            return await db.OrgUnits.AsNoTracking().FirstAsync(u => u.Code == code, cancellationToken);
+            return await UnitByCode(db, code, cancellationToken) ?? throw new InvalidOperationException($"监督机关 {code} 不在组织机构中 (supervising unit missing)");
         }
     }
 
