@@ -48,6 +48,11 @@ public abstract class Activity<TProperties> : IActivity
 
     protected virtual IReadOnlyList<string> GetOutcomes(TProperties properties) => [Outcomes.Done];
 
+    /// <inheritdoc/>
+    public virtual void RenameOutcome(ActivityDefinition definition, string from, string to)
+    {
+    }
+
     protected abstract void Validate(TProperties properties, PropertyValidator validator);
 
     protected abstract ValueTask<ActivityResult> ExecuteAsync(ActivityContext context, TProperties properties);

@@ -31,6 +31,38 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
     protected override IReadOnlyList<string> GetOutcomes(Properties properties) =>
         properties.Deadline is null ? properties.Outcomes : [.. properties.Outcomes, properties.OverdueOutcome];
 
+    /// <summary>Fields required for the outcome and the condition offering it follow a rename (the JSON is edited in place, the rest kept as written).</summary>
+    public override void RenameOutcome(ActivityDefinition definition, string from, string to)
+    {
+        if (definition.Properties["form"] is JsonArray form)
+        {
+            foreach (var field in form.OfType<JsonObject>())
+            {
+                if (field["requiredFor"] is JsonArray requiredFor)
+                {
+                    for (var i = 0; i < requiredFor.Count; i++)
+                    {
+                        if (requiredFor[i] is JsonValue value && value.TryGetValue<string>(out var outcome) && outcome == from)
+                        {
+                            requiredFor[i] = to;
+                        }
+                    }
+                }
+            }
+        }
+
+        if (definition.Properties["offerWhen"] is JsonObject offerWhen && offerWhen.ContainsKey(from) && !offerWhen.ContainsKey(to))
+        {
+            // Rebuilt rather than removed and added, so the entry keeps its place in the file.
+            var entries = offerWhen.Select(e => (Key: e.Key == from ? to : e.Key, Value: e.Value?.DeepClone())).ToList();
+            offerWhen.Clear();
+            foreach (var (key, value) in entries)
+            {
+                offerWhen[key] = value;
+            }
+        }
+    }
+
     protected override void Validate(Properties properties, PropertyValidator validator)
     {
         validator.Required("title", properties.Title);

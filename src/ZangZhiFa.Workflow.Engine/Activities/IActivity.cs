@@ -22,6 +22,12 @@ public interface IActivity
     /// <summary>The outcomes this node can complete with; each needs exactly one connection.</summary>
     IReadOnlyList<string> GetOutcomes(ActivityDefinition definition);
 
+    /// <summary>
+    /// Rewrites the places in this node's own properties that name outcome <paramref name="from"/> (fields required
+    /// for it, the condition offering it) to <paramref name="to"/>, after a designer renamed the outcome.
+    /// </summary>
+    void RenameOutcome(ActivityDefinition definition, string from, string to);
+
     void Validate(ActivityDefinition definition, DefinitionValidationContext context);
 
     ValueTask<ActivityResult> ExecuteAsync(ActivityContext context);

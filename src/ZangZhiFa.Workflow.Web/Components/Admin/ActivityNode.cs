@@ -53,7 +53,8 @@ public sealed class ActivityNode : NodeModel
     public bool SyncOutcomePorts(Diagram diagram, ActivityRegistry registry)
     {
         IReadOnlyList<string> outcomes = [];
-        if (registry.TryGet(Activity.Type, out var type))
+        IActivity? type = null;
+        if (registry.TryGet(Activity.Type, out type))
         {
             if (!type.CanReadProperties(Activity))
             {
@@ -76,6 +77,9 @@ public sealed class ActivityNode : NodeModel
                     port.Rename(to);
                     changed = true;
                 }
+
+                // What else in the node names the outcome (a field required for it) follows too.
+                type?.RenameOutcome(Activity, from, to);
             }
         }
 

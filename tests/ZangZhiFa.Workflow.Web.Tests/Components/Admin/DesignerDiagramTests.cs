@@ -46,6 +46,35 @@ public sealed class DesignerDiagramTests
     }
 
     [Fact]
+    public void SyncOutcomePorts_RenamesTheOutcomeInTheFieldsRequiredForIt_WhenATaskOutcomeIsRenamed()
+    {
+        var acceptance = _nodes["acceptance"];
+
+        acceptance.Activity.Properties["outcomes"] = Strings("受理", "驳回", "转办");
+        acceptance.SyncOutcomePorts(_diagram, _registry);
+
+        var reason = acceptance.Activity.Properties["form"]!.AsArray().Single(f => (string?)f!["name"] == "reason")!;
+        reason["requiredFor"]!.AsArray().Select(o => (string?)o).Should().Equal(["驳回"], "the reason stays required when the refusal is renamed");
+        From("acceptance").Should().Contain("acceptance --驳回--> notify_rejected");
+        Validate().Should().BeEmpty("no field is left required for an outcome the task no longer has");
+    }
+
+    [Fact]
+    public void SyncOutcomePorts_RenamesTheConditionOfferingTheOutcome_WhenItIsRenamed()
+    {
+        var investigation = _nodes.Values.Single(n => n.Activity.Properties["offerWhen"] is JsonObject o && o.ContainsKey("申请延期"));
+        var outcomes = investigation.Activity.Properties["outcomes"]!.AsArray().Select(o => (string)o!).ToArray();
+
+        investigation.Activity.Properties["outcomes"] = Strings([.. outcomes.Select(o => o == "申请延期" ? "延长期限" : o)]);
+        investigation.SyncOutcomePorts(_diagram, _registry);
+
+        var offerWhen = investigation.Activity.Properties["offerWhen"]!.AsObject();
+        offerWhen.Select(e => e.Key).Should().Equal(["延长期限"]);
+        ((string?)offerWhen["延长期限"]).Should().Be("!extensionRequested", "the condition itself is kept");
+        Validate().Should().BeEmpty();
+    }
+
+    [Fact]
     public void SyncOutcomePorts_RenamesThePortAndKeepsItsConnection_WhenADecisionCaseOutcomeIsRenamed()
     {
         var check = _nodes["supervisor_check"];
