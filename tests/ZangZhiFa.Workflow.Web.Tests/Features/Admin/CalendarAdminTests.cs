@@ -88,6 +88,47 @@ public sealed class CalendarAdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveYear_StillCountsTheAdminsHoliday_AfterTheHostRestarts()
+    {
+        var data = Directory.CreateTempSubdirectory("zzf-calendar-").FullName;
+        try
+        {
+            await using (var first = new WorkflowHost(data, _host.Time))
+            {
+                using var admin = await SignInAsync(first);
+                var year = (await admin.GetFromJsonAsync<JsonObject>("/api/admin/calendar/2026"))!["file"]!.AsObject();
+                year["regionalHolidays"]!.AsArray().Add(new JsonObject { ["date"] = "2026-03-04", ["name"] = "重启前保存的地方假日" });
+                (await admin.PutAsJsonAsync("/api/admin/calendar/2026", year)).StatusCode.Should().Be(HttpStatusCode.NoContent);
+            }
+
+            await using var restarted = new WorkflowHost(data, _host.Time);
+            using var visitor = restarted.CreateClient();
+            var (response, body) = await SubmitAsync(visitor, ValidComplaint("重启后提交的投诉：执法人员未出示执法证件。"));
+            response.StatusCode.Should().Be(HttpStatusCode.Created);
+            var tracking = body!["trackingNumber"]!.GetValue<string>();
+            var due = await restarted.InScopeAsync(async sp => (await sp.GetRequiredService<WorkflowDbContext>().Tasks
+                .SingleAsync(t => t.CorrelationId == tracking && t.ActivityId == "acceptance")).DueAt!.Value);
+
+            due.Should().Be(new DateTimeOffset(2026, 3, 11, 0, 0, 0, TimeSpan.FromHours(8)), "the saved holiday is part of the calendar after a restart, not only until one");
+            using var adminAgain = await SignInAsync(restarted);
+            var shown = (await adminAgain.GetFromJsonAsync<JsonObject>("/api/admin/calendar/2026"))!["file"]!["regionalHolidays"]!.AsArray();
+            shown.Select(h => (string?)h!["name"]).Should().Contain("重启前保存的地方假日", "the admin page shows the saved year, not the shipped file");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left to the OS temp cleaner if a file is still open on a slow disk; the result stands.
+            }
+        }
+    }
+
+    [Fact]
     public async Task SaveYear_Returns400WithLoaderMessage_WhenMakeUpWorkdayIsAWeekday()
     {
         using var admin = await SignInAsync(_host);
