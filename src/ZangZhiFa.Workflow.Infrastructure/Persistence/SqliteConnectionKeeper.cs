@@ -17,10 +17,17 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 /// compiled once. It is not owned by the context (EF neither closes nor disposes it); this keeper closes them all
 /// when the host stops.
 /// </remarks>
-public sealed class SqliteConnectionKeeper(string synchronous) : IDisposable
+/// <param name="synchronous">The durability setting every connection runs with.</param>
+/// <param name="maxKept">
+/// How many connections stay open at most. Each holds file handles and up to 2 MB of page cache, and the context pool
+/// keeps up to 1,024 contexts, so a burst of requests must not leave a thousand connections open; past the limit a
+/// unit opens and closes its context's connection as EF would.
+/// </param>
+public sealed class SqliteConnectionKeeper(string synchronous, int maxKept = 32) : IDisposable
 {
     private readonly string _settings = SqlitePragmas.Settings(synchronous);
     private readonly List<WeakReference<SqliteConnection>> _opened = [];
+    private int _reserved; // being opened, counted against the limit
     private bool _disposed;
 
     /// <summary>
@@ -42,7 +49,7 @@ public sealed class SqliteConnectionKeeper(string synchronous) : IDisposable
             return;
         }
 
-        if (current.State != System.Data.ConnectionState.Closed || _disposed)
+        if (current.State != System.Data.ConnectionState.Closed || !TryReserve())
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
             return;
@@ -51,15 +58,57 @@ public sealed class SqliteConnectionKeeper(string synchronous) : IDisposable
         // Never pooled by Microsoft.Data.Sqlite: it is never closed while in use, and closing it at shutdown must
         // release the file, not park the handle in a pool.
         var kept = new SqliteConnection(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString);
-        await OpenAndConfigureAsync(kept, cancellationToken);
+        try
+        {
+            await OpenAndConfigureAsync(kept, cancellationToken);
+        }
+        catch
+        {
+            lock (_opened)
+            {
+                _reserved--;
+            }
+
+            await kept.DisposeAsync();
+            throw;
+        }
+
         SqliteStatements.Keep(kept);
         lock (_opened)
         {
-            _opened.RemoveAll(w => !w.TryGetTarget(out _));
+            _reserved--;
             _opened.Add(new WeakReference<SqliteConnection>(kept));
         }
 
         db.Database.SetDbConnection(kept, contextOwnsConnection: false);
+    }
+
+    /// <summary>How many connections are kept (those of contexts the pool dropped go when collected).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_opened)
+            {
+                _opened.RemoveAll(w => !w.TryGetTarget(out _));
+                return _opened.Count;
+            }
+        }
+    }
+
+    private bool TryReserve()
+    {
+        lock (_opened)
+        {
+            _opened.RemoveAll(w => !w.TryGetTarget(out _));
+            if (_disposed || _opened.Count + _reserved >= maxKept)
+            {
+                return false;
+            }
+
+            _reserved++;
+            return true;
+        }
     }
 
     private async Task OpenAndConfigureAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -114,6 +114,36 @@ public sealed class SqliteConnectionKeeperTests : IAsyncLifetime
         kept.State.Should().Be(System.Data.ConnectionState.Closed);
     }
 
+    [Fact]
+    public async Task OpenAsync_KeepsNoMoreConnectionsThanItsLimit_WhenManyUnitsRunAtOnce()
+    {
+        using var keeper = new SqliteConnectionKeeper("FULL", maxKept: 2);
+        var contexts = new PooledDbContextFactory<WorkflowDbContext>(
+            new DbContextOptionsBuilder<WorkflowDbContext>().UseSqlite(_database.ConnectionString).AddInterceptors(new SqlitePragmas("FULL")).Options);
+        var allInside = new TaskCompletionSource();
+        var inside = 0;
+
+        // Six units hold their connections at the same moment, as a burst of requests would.
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            await using var store = new EfWorkflowStore(db, _database.Time, _database.TimerSignal, _database.MailSignal, _database.WriteGate, keeper);
+            await store.FindInstanceAsync(Guid.NewGuid(), CancellationToken.None);
+            if (Interlocked.Increment(ref inside) == 6)
+            {
+                allInside.SetResult();
+            }
+
+            await allInside.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            store.AddInstance(NewInstance($"第{i}件"));
+            await store.SaveChangesAsync(CancellationToken.None);
+        })));
+
+        keeper.Count.Should().Be(2, "past the limit a unit opens and closes its connection as EF would");
+        await using var check = _database.CreateContext();
+        (await check.Instances.CountAsync()).Should().Be(6, "every unit committed, kept connection or not");
+    }
+
     private async Task<T> InUnitAsync<T>(Func<EfWorkflowStore, Task<T>> work)
     {
         await using var db = await _contexts.CreateDbContextAsync();
