@@ -75,7 +75,10 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
     {
         var reaching = Reaching(db, user.UserName, [.. await user.ScopeAsync(cancellationToken)]);
         var instance = await db.Instances.AsNoTracking()
-            .Where(i => i.CorrelationId == caseNumber && i.ParentInstanceId == null)
+            // The case's root flow; or a flow started under a case with a number of its own (a 问责 from a complaint
+            // runs as TS-…-WZ), whose file is that flow and what runs under it: without the complaint, so without who complained.
+            .Where(i => i.CorrelationId == caseNumber
+                        && (i.ParentInstanceId == null || !db.Instances.Any(p => p.Id == i.ParentInstanceId && p.CorrelationId == caseNumber)))
             // Tasks of the case's child flows count too (they share its number): an invited supervisor's tasks
             // live in supervisor-assignment, and they must be able to read the case they supervise.
             .Where(i => reaching.Any(t => t.CorrelationId == i.CorrelationId))

@@ -281,6 +281,36 @@ public sealed class GetCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetCase_OpensTheAccountabilityCaseUnderItsOwnNumber_WithoutTheComplainant()
+    {
+        using var clerk = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
+        await CompleteAsync(clerk, await StaffClients.TaskIdAsync(clerk, "acceptance", _number), "受理", new { });
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        await CompleteAsync(handler, await StaffClients.TaskIdAsync(handler, "investigate", _number), "调查完毕", new { facts = "执法人员未出示证件并推搡当事人。" });
+        using var lead = await StaffClients.SignedInAsync(_host, "lead");
+        await CompleteAsync(lead, await StaffClients.TaskIdAsync(lead, "decide", _number), "属实", new
+        {
+            reasons = "执法人员未出示执法证件，并有推搡当事人的行为。",
+            result = "支持",
+            handling = "责令被投诉单位对涉事人员批评教育。",
+            officerFault = true,
+            officerName = "巴桑",
+        });
+        var fileCase = await OpenTaskAsync("file_case");
+        fileCase.CorrelationId.Should().Be($"{_number}-WZ", "after completing it the task page goes to the case of this number");
+
+        var response = await lead.GetAsync(new Uri($"/api/cases/{_number}-WZ", UriKind.Relative));
+        var page = WebUtility.HtmlDecode(await lead.GetStringAsync(new Uri($"/cases/{_number}-WZ", UriKind.Relative)));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var file = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Items(file, "flows").Select(f => Text(f, "label")).Should().Equal(["执法责任追究（失职问责、尽职免责）"], "the file of the 问责 is its own flow");
+        Items(file, "tasks").Select(t => Text(t, "activityId")).Should().Equal(["file_case"]);
+        file["complaint"].Should().BeNull("the 问责 is about the officer; who complained stays with the complaint");
+        page.Should().Contain($"案件 {_number}-WZ").And.Contain("流程图", "the diagram is the 问责's own flow").And.NotContain("次仁卓玛");
+    }
+
+    [Fact]
     public async Task Case_Returns404ForTheFileAndTheChildFlowsNotices_WhenTheUserCouldNotOpenTheCase()
     {
         var reply = await LetTheReplyToTheOpinionLapseAsync();
