@@ -151,14 +151,13 @@ static async Task<(Result Starts, Result Completions)> EngineAsync(string file, 
 
     var time = TimeProvider.System;
     var gate = new SqliteWriteGate(synchronous);
-    using var connections = new SqliteConnectionKeeper(synchronous);
     // Pooled, as the host registers it.
     var contexts = new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<WorkflowDbContext>(options);
 
     async Task InUnitAsync(Func<WorkflowRunner, Task> work)
     {
         await using var db = await contexts.CreateDbContextAsync();
-        var store = new EfWorkflowStore(db, time, new TimerOutboxSignal(), new MailOutboxSignal(), gate, connections);
+        var store = new EfWorkflowStore(db, time, new TimerOutboxSignal(), new MailOutboxSignal(), gate);
         var runner = new WorkflowRunner(new EngineServices(store, catalog, activities, scripts, time, calendar, notices, new EfOrgDirectory(db)), NullLogger<WorkflowRunner>.Instance);
         var t0 = Stopwatch.GetTimestamp();
         await work(runner);

@@ -40,7 +40,6 @@ public static class DependencyInjection
             .UseSqlite(storage.ConnectionString(contentRoot), sqlite => sqlite.MaxBatchSize(128))
             .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
         services.AddSingleton(new SqliteWriteGate(storage.Synchronous));
-        services.AddSingleton(_ => new SqliteConnectionKeeper(storage.Synchronous));
         services.AddSingleton<TimerOutboxSignal>();
         services.AddSingleton<MailOutboxSignal>();
         services.AddScoped<EfWorkflowStore>();

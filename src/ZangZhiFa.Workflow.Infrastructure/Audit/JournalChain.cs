@@ -23,11 +23,12 @@ public static class JournalChain
     public static async Task LinkAsync(WorkflowDbContext db, IReadOnlyList<JournalEntry> added, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = "SELECT \"Sequence\", \"Hash\" FROM \"journal\" ORDER BY \"Sequence\" DESC LIMIT 1";
         var sequence = 0L;
         var previous = "";
-        await using (var last = SqliteStatements.Command(connection, transaction, "SELECT \"Sequence\", \"Hash\" FROM \"journal\" ORDER BY \"Sequence\" DESC LIMIT 1"))
-        await using (var reader = await last.Command.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
             {
@@ -36,8 +37,7 @@ public static class JournalChain
             }
         }
 
-        await using var caseLast = SqliteStatements.Command(connection, transaction, "SELECT \"Hash\" FROM \"journal\" WHERE \"CaseKey\" = @key ORDER BY \"Sequence\" DESC LIMIT 1");
-        var command = caseLast.Command;
+        command.CommandText = "SELECT \"Hash\" FROM \"journal\" WHERE \"CaseKey\" = @key ORDER BY \"Sequence\" DESC LIMIT 1";
         var key = command.CreateParameter();
         key.ParameterName = "@key";
         command.Parameters.Add(key);

@@ -11,9 +11,7 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 /// The engine's unit of work over <see cref="WorkflowDbContext"/>. One instance per request or job; after a
 /// failed <see cref="SaveChangesAsync"/> the scope must be thrown away and the work redone from fresh reads.
 /// </summary>
-public sealed class EfWorkflowStore(
-    WorkflowDbContext db, TimeProvider time, TimerOutboxSignal timerSignal, MailOutboxSignal mailSignal, SqliteWriteGate writeGate,
-    SqliteConnectionKeeper? connections = null)
+public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, TimerOutboxSignal timerSignal, MailOutboxSignal mailSignal, SqliteWriteGate writeGate)
     : IWorkflowStore, IAsyncDisposable
 {
     private IDbContextTransaction? _transaction;
@@ -74,22 +72,13 @@ public sealed class EfWorkflowStore(
 
     /// <summary>
     /// Keeps one connection open for the whole unit of work. Left to itself EF opens and closes the connection
-    /// around every query and the save, and on SQLite each reopen costs more than the statements it runs. With a
-    /// <see cref="SqliteConnectionKeeper"/> the connection also stays open between units, statements prepared.
+    /// around every query and the save, and on SQLite each reopen costs more than the statements it runs.
     /// </summary>
     private async Task OpenAsync(CancellationToken cancellationToken)
     {
         if (!_opened)
         {
-            if (connections is not null && db.Database.IsSqlite())
-            {
-                await connections.OpenAsync(db, cancellationToken);
-            }
-            else
-            {
-                await db.Database.OpenConnectionAsync(cancellationToken);
-            }
-
+            await db.Database.OpenConnectionAsync(cancellationToken);
             _opened = true;
         }
     }
@@ -150,9 +139,10 @@ public sealed class EfWorkflowStore(
 
     private async Task<long> IncrementAsync(string name, CancellationToken cancellationToken, int by = 1)
     {
-        await using var lease = SqliteStatements.Command(db.Database.GetDbConnection(), _transaction!.GetDbTransaction(),
-            "INSERT INTO sequences (Name, Value) VALUES (@name, @by) ON CONFLICT (Name) DO UPDATE SET Value = Value + @by RETURNING Value");
-        var command = lease.Command;
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = _transaction!.GetDbTransaction();
+        command.CommandText = "INSERT INTO sequences (Name, Value) VALUES (@name, @by) ON CONFLICT (Name) DO UPDATE SET Value = Value + @by RETURNING Value";
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@name";
         parameter.Value = name;
@@ -321,8 +311,9 @@ public sealed class EfWorkflowStore(
 
     private async Task PragmaAsync(string sql, CancellationToken cancellationToken)
     {
-        await using var lease = SqliteStatements.Command(db.Database.GetDbConnection(), null, sql);
-        await lease.Command.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The timer bookmarks added or removed in this unit go to the outbox in the same commit.</summary>

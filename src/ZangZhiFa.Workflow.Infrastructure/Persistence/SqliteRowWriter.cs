@@ -43,6 +43,8 @@ internal static class SqliteRowWriter
                 continue;
             }
 
+            await using var command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
             foreach (var entry in group)
             {
                 try
@@ -50,13 +52,13 @@ internal static class SqliteRowWriter
                     switch (group.Key.State)
                     {
                         case EntityState.Added:
-                            await InsertAsync(transaction, table, entry, cancellationToken);
+                            await InsertAsync(command, table, entry, cancellationToken);
                             break;
                         case EntityState.Modified:
-                            await UpdateAsync(transaction, table, entry, cancellationToken);
+                            await UpdateAsync(command, table, entry, cancellationToken);
                             break;
                         default:
-                            await DeleteAsync(transaction, table, entry, cancellationToken);
+                            await DeleteAsync(command, table, entry, cancellationToken);
                             break;
                     }
                 }
@@ -69,10 +71,10 @@ internal static class SqliteRowWriter
         }
     }
 
-    private static async Task InsertAsync(DbTransaction transaction, Table table, EntityEntry entry, CancellationToken cancellationToken)
+    private static async Task InsertAsync(DbCommand command, Table table, EntityEntry entry, CancellationToken cancellationToken)
     {
-        await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, table.InsertSql);
-        var command = lease.Command;
+        command.CommandText = table.InsertSql;
+        command.Parameters.Clear();
         // Each read of EntityEntry.CurrentValues builds a new accessor object: one per row, not one per column.
         var values = entry.CurrentValues;
         foreach (var column in table.InsertColumns)
@@ -93,7 +95,7 @@ internal static class SqliteRowWriter
         entry.State = EntityState.Unchanged;
     }
 
-    private static async Task UpdateAsync(DbTransaction transaction, Table table, EntityEntry entry, CancellationToken cancellationToken)
+    private static async Task UpdateAsync(DbCommand command, Table table, EntityEntry entry, CancellationToken cancellationToken)
     {
         var changed = table.Columns.Where(c => !c.Property.IsPrimaryKey() && entry.Property(c.Property.Name).IsModified).ToList();
         if (changed.Count == 0)
@@ -103,9 +105,9 @@ internal static class SqliteRowWriter
         }
 
         var shape = table.Name + ":" + string.Join(",", changed.Select(c => c.Property.Name));
-        await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, Updates.GetOrAdd(shape, _ =>
-            $"UPDATE {table.Quoted} SET {string.Join(", ", changed.Select(c => $"{c.Quoted} = @{c.Property.Name}"))} WHERE {table.KeyAndTokenFilter}"));
-        var command = lease.Command;
+        command.CommandText = Updates.GetOrAdd(shape, _ =>
+            $"UPDATE {table.Quoted} SET {string.Join(", ", changed.Select(c => $"{c.Quoted} = @{c.Property.Name}"))} WHERE {table.KeyAndTokenFilter}");
+        command.Parameters.Clear();
         var values = entry.CurrentValues;
         foreach (var column in changed)
         {
@@ -117,10 +119,10 @@ internal static class SqliteRowWriter
         entry.State = EntityState.Unchanged;
     }
 
-    private static async Task DeleteAsync(DbTransaction transaction, Table table, EntityEntry entry, CancellationToken cancellationToken)
+    private static async Task DeleteAsync(DbCommand command, Table table, EntityEntry entry, CancellationToken cancellationToken)
     {
-        await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, table.DeleteSql);
-        var command = lease.Command;
+        command.CommandText = table.DeleteSql;
+        command.Parameters.Clear();
         BindKeyAndTokens(command, table, entry);
         await ExpectOneRowAsync(command, entry, cancellationToken);
         entry.State = EntityState.Detached;
