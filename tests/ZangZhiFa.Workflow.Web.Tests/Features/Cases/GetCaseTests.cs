@@ -70,6 +70,25 @@ public sealed class GetCaseTests : IAsyncLifetime
     /// The drawn supervisor accepts and gives an opinion, and the unit lets the 5 working days for its answer pass: the
     /// child flow escalates the answer (督办通知书 from 拉萨市司法局). Returns the answer task.
     /// </summary>
+    /// <summary>Accepts, investigates and decides the complaint 属实 with officer fault, which starts its 问责; returns the lead's client.</summary>
+    private async Task<HttpClient> FindOfficerFaultAsync()
+    {
+        using var clerk = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
+        await CompleteAsync(clerk, await StaffClients.TaskIdAsync(clerk, "acceptance", _number), "受理", new { });
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        await CompleteAsync(handler, await StaffClients.TaskIdAsync(handler, "investigate", _number), "调查完毕", new { facts = "执法人员未出示证件并推搡当事人。" });
+        var lead = await StaffClients.SignedInAsync(_host, "lead");
+        await CompleteAsync(lead, await StaffClients.TaskIdAsync(lead, "decide", _number), "属实", new
+        {
+            reasons = "执法人员未出示执法证件，并有推搡当事人的行为。",
+            result = "支持",
+            handling = "责令被投诉单位对涉事人员批评教育。",
+            officerFault = true,
+            officerName = "巴桑",
+        });
+        return lead;
+    }
+
     private async Task<WorkflowTask> LetTheReplyToTheOpinionLapseAsync()
     {
         var probe = await FiringProbe.AttachAsync(_host.Services);
@@ -255,19 +274,7 @@ public sealed class GetCaseTests : IAsyncLifetime
     [Fact]
     public async Task GetCase_ShowsTheAccountabilityFlowUnderItsOwnNumber_AndOpensItsNotices_WhenTheDecisionFindsOfficerFault()
     {
-        using var clerk = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
-        await CompleteAsync(clerk, await StaffClients.TaskIdAsync(clerk, "acceptance", _number), "受理", new { });
-        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
-        await CompleteAsync(handler, await StaffClients.TaskIdAsync(handler, "investigate", _number), "调查完毕", new { facts = "执法人员未出示证件并推搡当事人。" });
-        using var lead = await StaffClients.SignedInAsync(_host, "lead");
-        await CompleteAsync(lead, await StaffClients.TaskIdAsync(lead, "decide", _number), "属实", new
-        {
-            reasons = "执法人员未出示执法证件，并有推搡当事人的行为。",
-            result = "支持",
-            handling = "责令被投诉单位对涉事人员批评教育。",
-            officerFault = true,
-            officerName = "巴桑",
-        });
+        using var lead = await FindOfficerFaultAsync();
         await CompleteAsync(lead, (await OpenTaskAsync("file_case")).Id, "立案", new { });
 
         var (_, file) = await CaseAsync("lead");
@@ -283,19 +290,7 @@ public sealed class GetCaseTests : IAsyncLifetime
     [Fact]
     public async Task GetCase_OpensTheAccountabilityCaseUnderItsOwnNumber_WithoutTheComplainant()
     {
-        using var clerk = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
-        await CompleteAsync(clerk, await StaffClients.TaskIdAsync(clerk, "acceptance", _number), "受理", new { });
-        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
-        await CompleteAsync(handler, await StaffClients.TaskIdAsync(handler, "investigate", _number), "调查完毕", new { facts = "执法人员未出示证件并推搡当事人。" });
-        using var lead = await StaffClients.SignedInAsync(_host, "lead");
-        await CompleteAsync(lead, await StaffClients.TaskIdAsync(lead, "decide", _number), "属实", new
-        {
-            reasons = "执法人员未出示执法证件，并有推搡当事人的行为。",
-            result = "支持",
-            handling = "责令被投诉单位对涉事人员批评教育。",
-            officerFault = true,
-            officerName = "巴桑",
-        });
+        using var lead = await FindOfficerFaultAsync();
         var fileCase = await OpenTaskAsync("file_case");
         fileCase.CorrelationId.Should().Be($"{_number}-WZ", "after completing it the task page goes to the case of this number");
 
