@@ -102,12 +102,7 @@ public sealed class CalendarAdminTests : IAsyncLifetime
             }
 
             await using var restarted = new WorkflowHost(data, _host.Time);
-            using var visitor = restarted.CreateClient();
-            var (response, body) = await SubmitAsync(visitor, ValidComplaint("重启后提交的投诉：执法人员未出示执法证件。"));
-            response.StatusCode.Should().Be(HttpStatusCode.Created);
-            var tracking = body!["trackingNumber"]!.GetValue<string>();
-            var due = await restarted.InScopeAsync(async sp => (await sp.GetRequiredService<WorkflowDbContext>().Tasks
-                .SingleAsync(t => t.CorrelationId == tracking && t.ActivityId == "acceptance")).DueAt!.Value);
+            var due = await AcceptanceDueAsync(restarted, "重启后提交的投诉：执法人员未出示执法证件。");
 
             due.Should().Be(new DateTimeOffset(2026, 3, 11, 0, 0, 0, TimeSpan.FromHours(8)), "the saved holiday is part of the calendar after a restart, not only until one");
             using var adminAgain = await SignInAsync(restarted);
@@ -152,12 +147,16 @@ public sealed class CalendarAdminTests : IAsyncLifetime
         html.Should().Contain("雪顿节").And.Contain("调休上班日").And.Contain("西藏地方节假日");
     }
 
-    private async Task<DateTimeOffset> AcceptanceDueAsync(HttpClient visitor, string description)
+    private Task<DateTimeOffset> AcceptanceDueAsync(HttpClient visitor, string description) => AcceptanceDueAsync(_host, description, visitor);
+
+    /// <summary>Submits a complaint to <paramref name="host"/> and returns when its 受理审查 is due.</summary>
+    private static async Task<DateTimeOffset> AcceptanceDueAsync(WorkflowHost host, string description, HttpClient? visitor = null)
     {
-        var (response, body) = await SubmitAsync(visitor, ValidComplaint(description));
+        using var own = visitor is null ? host.CreateClient() : null;
+        var (response, body) = await SubmitAsync(visitor ?? own!, ValidComplaint(description));
         response.StatusCode.Should().Be(HttpStatusCode.Created);
         var tracking = body!["trackingNumber"]!.GetValue<string>();
-        return await _host.InScopeAsync(async sp => (await sp.GetRequiredService<WorkflowDbContext>().Tasks
+        return await host.InScopeAsync(async sp => (await sp.GetRequiredService<WorkflowDbContext>().Tasks
             .SingleAsync(t => t.CorrelationId == tracking && t.ActivityId == "acceptance")).DueAt!.Value);
     }
 
