@@ -24,8 +24,7 @@ internal static class InboxLoad
         try
         {
             var options = new DbContextOptionsBuilder<WorkflowDbContext>()
-                .UseSqlite($"Data Source={Path.Combine(folder, "inbox.db")};Pooling=True")
-                .AddInterceptors(new SqlitePragmas("NORMAL"))
+                .UseWorkflowSqlite($"Data Source={Path.Combine(folder, "inbox.db")};Pooling=True", new SqlitePragmas("NORMAL"))
                 .Options;
             List<(string Code, string? Parent)> units;
             await using (var db = new WorkflowDbContext(options))

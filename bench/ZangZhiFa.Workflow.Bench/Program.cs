@@ -109,9 +109,9 @@ static async Task<Result> BaselineAsync(string file, string synchronous, int cou
 
 static async Task<(Result Starts, Result Completions)> EngineAsync(string file, string synchronous, int count, string root, int clients, bool history)
 {
+    using var kept = new KeptConnections();
     var options = new DbContextOptionsBuilder<WorkflowDbContext>()
-        .UseSqlite($"Data Source={file};Pooling=True", o => o.MaxBatchSize(128))
-        .AddInterceptors(new SqlitePragmas(synchronous))
+        .UseWorkflowSqlite($"Data Source={file};Pooling=True", new SqlitePragmas(synchronous), kept)
         .Options;
     await using (var db = new WorkflowDbContext(options))
     {
@@ -152,7 +152,7 @@ static async Task<(Result Starts, Result Completions)> EngineAsync(string file, 
     var time = TimeProvider.System;
     var gate = new SqliteWriteGate(synchronous);
     // Pooled, as the host registers it.
-    var contexts = new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<WorkflowDbContext>(options);
+    var contexts = new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<WorkflowDbContext>(options, KeptSqliteConnection.PoolSize);
 
     async Task InUnitAsync(Func<WorkflowRunner, Task> work)
     {

@@ -37,8 +37,10 @@ public static class DependencyInjection
         services.AddSingleton(new SqlitePragmas(storage.Synchronous));
         // Pooled: a fresh context builds its internal service scope on first use, ~0.2 ms of every request and step.
         services.AddDbContextPool<WorkflowDbContext>((sp, options) => options
-            .UseSqlite(storage.ConnectionString(contentRoot), sqlite => sqlite.MaxBatchSize(128))
-            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
+            .UseWorkflowSqlite(storage.ConnectionString(contentRoot), sp.GetRequiredService<SqlitePragmas>(), sp.GetRequiredService<KeptConnections>()),
+            poolSize: KeptSqliteConnection.PoolSize);
+        // Made by the container (not registered as an instance) so that the container disposes it when the host stops.
+        services.AddSingleton(_ => new KeptConnections());
         services.AddSingleton(new SqliteWriteGate(storage.Synchronous));
         services.AddSingleton<TimerOutboxSignal>();
         services.AddSingleton<MailOutboxSignal>();

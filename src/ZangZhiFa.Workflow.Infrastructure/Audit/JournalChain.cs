@@ -23,12 +23,11 @@ public static class JournalChain
     public static async Task LinkAsync(WorkflowDbContext db, IReadOnlyList<JournalEntry> added, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = "SELECT \"Sequence\", \"Hash\" FROM \"journal\" ORDER BY \"Sequence\" DESC LIMIT 1";
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var sequence = 0L;
         var previous = "";
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using (var last = SqliteStatements.Command(connection, transaction, "SELECT \"Sequence\", \"Hash\" FROM \"journal\" ORDER BY \"Sequence\" DESC LIMIT 1"))
+        await using (var reader = await last.Command.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
             {
@@ -37,7 +36,8 @@ public static class JournalChain
             }
         }
 
-        command.CommandText = "SELECT \"Hash\" FROM \"journal\" WHERE \"CaseKey\" = @key ORDER BY \"Sequence\" DESC LIMIT 1";
+        await using var caseLast = SqliteStatements.Command(connection, transaction, "SELECT \"Hash\" FROM \"journal\" WHERE \"CaseKey\" = @key ORDER BY \"Sequence\" DESC LIMIT 1");
+        var command = caseLast.Command;
         var key = command.CreateParameter();
         key.ParameterName = "@key";
         command.Parameters.Add(key);

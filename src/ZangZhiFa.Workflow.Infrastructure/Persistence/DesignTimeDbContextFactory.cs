@@ -7,5 +7,5 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<WorkflowDbContext>
 {
     public WorkflowDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<WorkflowDbContext>().UseSqlite("Data Source=design-time.db").Options);
+        new(new DbContextOptionsBuilder<WorkflowDbContext>().UseWorkflowSqlite("Data Source=design-time.db").Options);
 }

@@ -72,7 +72,8 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
 
     /// <summary>
     /// Keeps one connection open for the whole unit of work. Left to itself EF opens and closes the connection
-    /// around every query and the save, and on SQLite each reopen costs more than the statements it runs.
+    /// around every query and the save, and on SQLite each reopen costs more than the statements it runs. (The host's
+    /// contexts keep their connection open between units too: <see cref="KeptSqliteConnection"/>.)
     /// </summary>
     private async Task OpenAsync(CancellationToken cancellationToken)
     {
@@ -139,10 +140,9 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
 
     private async Task<long> IncrementAsync(string name, CancellationToken cancellationToken, int by = 1)
     {
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = _transaction!.GetDbTransaction();
-        command.CommandText = "INSERT INTO sequences (Name, Value) VALUES (@name, @by) ON CONFLICT (Name) DO UPDATE SET Value = Value + @by RETURNING Value";
+        await using var lease = SqliteStatements.Command(db.Database.GetDbConnection(), _transaction!.GetDbTransaction(),
+            "INSERT INTO sequences (Name, Value) VALUES (@name, @by) ON CONFLICT (Name) DO UPDATE SET Value = Value + @by RETURNING Value");
+        var command = lease.Command;
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@name";
         parameter.Value = name;
@@ -311,9 +311,8 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
 
     private async Task PragmaAsync(string sql, CancellationToken cancellationToken)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var lease = SqliteStatements.Command(db.Database.GetDbConnection(), null, sql);
+        await lease.Command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The timer bookmarks added or removed in this unit go to the outbox in the same commit.</summary>
@@ -341,5 +340,14 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
     }
 
     /// <summary>A unit abandoned before it saved (a duplicate found, an exception) rolls back and hands on the turn.</summary>
-    public async ValueTask DisposeAsync() => await EndWriteAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await EndWriteAsync();
+        if (_opened)
+        {
+            // Balances the open for EF: the pool hands the context back asynchronously, which does not reset EF's count.
+            _opened = false;
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }

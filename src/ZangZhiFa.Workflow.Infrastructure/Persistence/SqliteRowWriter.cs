@@ -43,8 +43,6 @@ internal static class SqliteRowWriter
                 continue;
             }
 
-            await using var command = transaction.Connection!.CreateCommand();
-            command.Transaction = transaction;
             foreach (var entry in group)
             {
                 try
@@ -52,13 +50,13 @@ internal static class SqliteRowWriter
                     switch (group.Key.State)
                     {
                         case EntityState.Added:
-                            await InsertAsync(command, table, entry, cancellationToken);
+                            await InsertAsync(transaction, table, entry, cancellationToken);
                             break;
                         case EntityState.Modified:
-                            await UpdateAsync(command, table, entry, cancellationToken);
+                            await UpdateAsync(transaction, table, entry, cancellationToken);
                             break;
                         default:
-                            await DeleteAsync(command, table, entry, cancellationToken);
+                            await DeleteAsync(transaction, table, entry, cancellationToken);
                             break;
                     }
                 }
@@ -71,10 +69,10 @@ internal static class SqliteRowWriter
         }
     }
 
-    private static async Task InsertAsync(DbCommand command, Table table, EntityEntry entry, CancellationToken cancellationToken)
+    private static async Task InsertAsync(DbTransaction transaction, Table table, EntityEntry entry, CancellationToken cancellationToken)
     {
-        command.CommandText = table.InsertSql;
-        command.Parameters.Clear();
+        await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, table.InsertSql);
+        var command = lease.Command;
         // Each read of EntityEntry.CurrentValues builds a new accessor object: one per row, not one per column.
         var values = entry.CurrentValues;
         foreach (var column in table.InsertColumns)
@@ -95,7 +93,7 @@ internal static class SqliteRowWriter
         entry.State = EntityState.Unchanged;
     }
 
-    private static async Task UpdateAsync(DbCommand command, Table table, EntityEntry entry, CancellationToken cancellationToken)
+    private static async Task UpdateAsync(DbTransaction transaction, Table table, EntityEntry entry, CancellationToken cancellationToken)
     {
         var changed = table.Columns.Where(c => !c.Property.IsPrimaryKey() && entry.Property(c.Property.Name).IsModified).ToList();
         if (changed.Count == 0)
@@ -105,9 +103,9 @@ internal static class SqliteRowWriter
         }
 
         var shape = table.Name + ":" + string.Join(",", changed.Select(c => c.Property.Name));
-        command.CommandText = Updates.GetOrAdd(shape, _ =>
-            $"UPDATE {table.Quoted} SET {string.Join(", ", changed.Select(c => $"{c.Quoted} = @{c.Property.Name}"))} WHERE {table.KeyAndTokenFilter}");
-        command.Parameters.Clear();
+        await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, Updates.GetOrAdd(shape, _ =>
+            $"UPDATE {table.Quoted} SET {string.Join(", ", changed.Select(c => $"{c.Quoted} = @{c.Property.Name}"))} WHERE {table.KeyAndTokenFilter}"));
+        var command = lease.Command;
         var values = entry.CurrentValues;
         foreach (var column in changed)
         {
@@ -119,10 +117,10 @@ internal static class SqliteRowWriter
         entry.State = EntityState.Unchanged;
     }
 
-    private static async Task DeleteAsync(DbCommand command, Table table, EntityEntry entry, CancellationToken cancellationToken)
+    private static async Task DeleteAsync(DbTransaction transaction, Table table, EntityEntry entry, CancellationToken cancellationToken)
     {
-        command.CommandText = table.DeleteSql;
-        command.Parameters.Clear();
+        await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, table.DeleteSql);
+        var command = lease.Command;
         BindKeyAndTokens(command, table, entry);
         await ExpectOneRowAsync(command, entry, cancellationToken);
         entry.State = EntityState.Detached;

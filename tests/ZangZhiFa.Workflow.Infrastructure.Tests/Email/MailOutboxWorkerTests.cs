@@ -311,7 +311,7 @@ public sealed class MailOutboxWorkerTests : IAsyncLifetime
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(_log));
         services.AddSingleton<TimeProvider>(_time);
-        services.AddDbContext<WorkflowDbContext>(db => db.UseSqlite(ConnectionString).AddInterceptors(new SqlitePragmas("NORMAL")));
+        services.AddDbContext<WorkflowDbContext>(db => db.UseWorkflowSqlite(ConnectionString, new SqlitePragmas("NORMAL")));
         services.AddSingleton(new SqliteWriteGate("NORMAL"));
         services.AddMailOutbox();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
@@ -320,7 +320,7 @@ public sealed class MailOutboxWorkerTests : IAsyncLifetime
     }
 
     private WorkflowDbContext NewDbContext() =>
-        new(new DbContextOptionsBuilder<WorkflowDbContext>().UseSqlite(ConnectionString).AddInterceptors(new SqlitePragmas("NORMAL")).Options);
+        new(new DbContextOptionsBuilder<WorkflowDbContext>().UseWorkflowSqlite(ConnectionString, new SqlitePragmas("NORMAL")).Options);
 
     private static OutgoingMail NewMail(string to, DateTimeOffset now) => new()
     {

@@ -19,8 +19,7 @@ public sealed class SqlitePragmasTests : IAsyncLifetime
     {
         // The host's shape: one interceptor for the app, pooled native connections.
         var options = new DbContextOptionsBuilder<WorkflowDbContext>()
-            .UseSqlite(_database.ConnectionString.Replace("Pooling=False", "Pooling=True", StringComparison.Ordinal))
-            .AddInterceptors(new SqlitePragmas("FULL"))
+            .UseWorkflowSqlite(_database.ConnectionString.Replace("Pooling=False", "Pooling=True", StringComparison.Ordinal), new SqlitePragmas("FULL"))
             .Options;
 
         await using (var first = new WorkflowDbContext(options))

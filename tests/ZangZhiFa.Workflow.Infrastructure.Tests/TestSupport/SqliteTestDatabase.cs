@@ -34,8 +34,7 @@ public sealed class SqliteTestDatabase : IAsyncDisposable
 
     public WorkflowDbContext CreateContext() =>
         new(new DbContextOptionsBuilder<WorkflowDbContext>()
-            .UseSqlite(ConnectionString)
-            .AddInterceptors(new SqlitePragmas("FULL"))
+            .UseWorkflowSqlite(ConnectionString, new SqlitePragmas("FULL"))
             .Options);
 
     /// <summary>One per database, as the host has one: stores of this database queue for the write turn.</summary>

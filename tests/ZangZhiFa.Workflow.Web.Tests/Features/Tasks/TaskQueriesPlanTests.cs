@@ -18,7 +18,7 @@ public sealed class TaskQueriesPlanTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _options = new DbContextOptionsBuilder<WorkflowDbContext>().UseSqlite($"Data Source={Path.Combine(_folder, "plan.db")}").Options;
+        _options = new DbContextOptionsBuilder<WorkflowDbContext>().UseWorkflowSqlite($"Data Source={Path.Combine(_folder, "plan.db")}").Options;
         await using var db = new WorkflowDbContext(_options);
         await DatabaseInitializer.MigrateAsync(db, CancellationToken.None);
         // sqlite_stat1 as ANALYZE wrote it for the benchmark's backlog: every task open and unclaimed, four roles.
