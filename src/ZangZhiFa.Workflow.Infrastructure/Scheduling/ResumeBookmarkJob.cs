@@ -11,11 +11,23 @@ namespace ZangZhiFa.Workflow.Infrastructure.Scheduling;
 /// database, and the engine decides what the firing means. A bookmark that is gone (already fired, task done,
 /// instance cancelled) makes the firing a no-op, which is what makes a duplicate or replayed trigger harmless.
 /// </summary>
-public sealed class ResumeBookmarkJob(IServiceScopeFactory scopes, ILogger<ResumeBookmarkJob> logger) : IJob
+/// <remarks>
+/// A firing that fails (a fault in the step it resumes, the database unavailable) is tried again later under the same
+/// trigger, at growing intervals up to <see cref="MaxRetryDelay"/>: Quartz deletes a one-shot trigger once it has fired,
+/// so without that the timer — a deadline, a 督办 — would be lost for good while its bookmark still waits.
+/// </remarks>
+public sealed class ResumeBookmarkJob(IServiceScopeFactory scopes, TimeProvider time, ILogger<ResumeBookmarkJob> logger) : IJob
 {
     public static readonly JobKey Key = new("resume-bookmark", "workflow");
 
     public const string BookmarkIdKey = "bookmarkId";
+
+    /// <summary>How many firings of the trigger failed before this one (absent on the first).</summary>
+    public const string FailedKey = "failed";
+
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMinutes(1);
+
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
 
     private const int MaxAttempts = 5;
 
@@ -27,8 +39,32 @@ public sealed class ResumeBookmarkJob(IServiceScopeFactory scopes, ILogger<Resum
             return;
         }
 
-        await FireAsync(scopes, bookmarkId, logger, cancellationToken);
+        try
+        {
+            await FireAsync(scopes, bookmarkId, logger, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var data = context.Trigger.JobDataMap;
+            var failed = (data.ContainsKey(FailedKey) ? data.GetInt(FailedKey) : 0) + 1;
+            var retryAt = time.GetUtcNow() + RetryDelay(failed);
+            logger.LogError(ex, "Timer {BookmarkId} failed to fire ({Failed} time(s)); trying again at {RetryAt}", bookmarkId, failed, retryAt);
+            // Same key: a later cancellation of the timer (the outbox unschedules by bookmark) still finds it. Quartz keeps
+            // a trigger rescheduled while its job runs instead of deleting it as fired.
+            await context.Scheduler.RescheduleJob(context.Trigger.Key, TriggerBuilder.Create()
+                .WithIdentity(context.Trigger.Key)
+                .ForJob(Key)
+                .UsingJobData(BookmarkIdKey, bookmarkId.ToString())
+                .UsingJobData(FailedKey, failed)
+                .StartAt(retryAt)
+                .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+                .Build(), CancellationToken.None);
+        }
     }
+
+    /// <summary>One minute after the first failure, doubling, at most an hour.</summary>
+    public static TimeSpan RetryDelay(int failed) =>
+        TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, FirstRetryDelay.Ticks << Math.Min(failed - 1, 20)));
 
     /// <summary>Fires one timer in its own unit of work, retrying when another writer changed the instance first.</summary>
     public static async Task<bool> FireAsync(IServiceScopeFactory scopes, Guid bookmarkId, ILogger logger, CancellationToken cancellationToken)

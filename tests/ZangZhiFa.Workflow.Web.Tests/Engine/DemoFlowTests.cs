@@ -93,6 +93,62 @@ public sealed class DemoFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Timer_FiresAgainLater_WhenItsFiringFailed()
+    {
+        await using var host = new WorkflowHost();
+        using var client = host.CreateClient();
+        var probe = await FiringProbe.AttachAsync(host.Services);
+        var instanceId = await StartAsync(host);
+        await CompleteAsync(host, (await OpenTasksAsync(host, instanceId)).Single().Id, "受理");
+        var investigateId = (await OpenTasksAsync(host, instanceId)).Single(t => t.ActivityId == "investigate").Id;
+        var deadline = await host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Bookmarks.AsNoTracking()
+            .Where(b => b.TaskId == investigateId && b.Name == "deadline").Select(b => b.Id).SingleAsync());
+        // A fault in the step the timer resumes: the instance's state cannot be read.
+        var state = await SetStateJsonAsync(host, instanceId, "{ broken");
+
+        host.Time.Advance(TimeSpan.FromDays(31));
+        await probe.WaitForBookmarkAsync(deadline);
+
+        (await SupervisionNoticesAsync(host, instanceId)).Should().Be(0, "the firing failed and changed nothing");
+        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var retry = await scheduler.GetTrigger(TimerOutboxDispatcher.TriggerKeyFor(deadline));
+        retry.Should().NotBeNull("a failed firing must not lose the 督办 timer");
+        retry!.StartTimeUtc.Should().Be(host.Time.GetUtcNow() + ResumeBookmarkJob.FirstRetryDelay);
+        retry.JobDataMap.GetInt(ResumeBookmarkJob.FailedKey).Should().Be(1);
+
+        await SetStateJsonAsync(host, instanceId, state);
+        host.Time.Advance(ResumeBookmarkJob.FirstRetryDelay);
+        await probe.WaitForBookmarkAsync(deadline, times: 2);
+
+        (await SupervisionNoticesAsync(host, instanceId)).Should().Be(1, "the retry fired the escalation");
+        (await scheduler.Exists(TimerOutboxDispatcher.TriggerKeyFor(deadline))).Should().BeFalse("a firing that worked is not retried");
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(6, 32)]
+    [InlineData(7, 60)]
+    [InlineData(40, 60)]
+    public void RetryDelay_DoublesFromOneMinuteUpToAnHour(int failed, int minutes) =>
+        ResumeBookmarkJob.RetryDelay(failed).Should().Be(TimeSpan.FromMinutes(minutes));
+
+    private static Task<string> SetStateJsonAsync(WorkflowHost host, Guid instanceId, string state) =>
+        host.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<WorkflowDbContext>();
+            var instance = await db.Instances.SingleAsync(i => i.Id == instanceId);
+            var before = instance.StateJson;
+            instance.StateJson = state;
+            instance.Revision++;
+            await db.SaveChangesAsync();
+            return before;
+        });
+
+    private static Task<int> SupervisionNoticesAsync(WorkflowHost host, Guid instanceId) =>
+        host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Notices.CountAsync(n => n.InstanceId == instanceId && n.Title == "督办通知书"));
+
+    [Fact]
     public async Task Dispatch_FiresTimerAtOnce_WhenItReachesTheSchedulerAlreadyOverdue()
     {
         // E.g. the outbox row of a commit made just before a long pause; Quartz would file it as misfired.

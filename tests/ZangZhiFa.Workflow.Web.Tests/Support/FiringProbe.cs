@@ -41,8 +41,8 @@ public sealed class FiringProbe : IJobListener
     /// Waits until the timer of <paramref name="bookmarkId"/> fired. Counting firings is not enough where a cancelled
     /// timer's trigger may still reach Quartz before the outbox removes it: that firing changes nothing, but counts.
     /// </summary>
-    public Task WaitForBookmarkAsync(Guid bookmarkId, int timeoutSeconds = 30) =>
-        WaitUntilAsync(fired => fired.Contains(bookmarkId), $"expected the timer of bookmark {bookmarkId} to fire", timeoutSeconds);
+    public Task WaitForBookmarkAsync(Guid bookmarkId, int timeoutSeconds = 30, int times = 1) =>
+        WaitUntilAsync(fired => fired.Count(f => f == bookmarkId) >= times, $"expected the timer of bookmark {bookmarkId} to fire {times} time(s)", timeoutSeconds);
 
     private async Task WaitUntilAsync(Func<List<Guid>, bool> done, string expectation, int timeoutSeconds)
     {
