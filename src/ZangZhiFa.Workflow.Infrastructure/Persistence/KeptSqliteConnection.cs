@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 #pragma warning disable EF1001 // SqliteRelationalConnection is EF's "internal" provider type; its protected open/close hooks are the only place to keep a pooled context's connection open (see the class remarks).
 using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
@@ -28,11 +29,11 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 /// Closing still closes when keeping the connection would carry state into the next use: a broken connection, and one
 /// left inside a transaction EF does not know about (EF has already rolled back its own by then).
 /// </para>
-/// </remarks>
-/// <remarks>
-/// Every <see cref="WorkflowDbContext"/> gets this class (<see cref="WorkflowSqliteOptions"/>), kept or
-/// not: a replaced service gives the options their own EF service provider and model, and a compiled query run against a
-/// context of another model fails.
+/// <para>
+/// Every <see cref="WorkflowDbContext"/> gets this class (<see cref="WorkflowSqliteOptions"/>), kept or not: a replaced
+/// service gives the options their own EF service provider and model, and a compiled query run against a context of
+/// another model fails.
+/// </para>
 /// </remarks>
 public sealed class KeptSqliteConnection(
     RelationalConnectionDependencies dependencies,
@@ -40,8 +41,7 @@ public sealed class KeptSqliteConnection(
     IDiagnosticsLogger<DbLoggerCategory.Infrastructure> logger)
     : SqliteRelationalConnection(dependencies, rawSqlCommandBuilder, logger)
 {
-    private readonly bool _keep = dependencies.ContextOptions.FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()
-        ?.Interceptors?.OfType<KeptConnections>().Any() == true;
+    private readonly bool _keep = dependencies.ContextOptions.FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<KeptConnections>().Any() == true;
 
     /// <summary>
     /// How many contexts the host's pool keeps, and so how many connections stay open at most: each holds file handles and
@@ -77,8 +77,6 @@ public sealed class KeptSqliteConnection(
     }
 
     protected override Task CloseDbConnectionAsync() => MustClose() ? base.CloseDbConnectionAsync() : Task.CompletedTask;
-
-
 
     private bool MustClose()
     {
