@@ -77,6 +77,7 @@ builder.Services.AddStaffSite();
 builder.Services.AddAdminConsole();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
+builder.Services.AddBadRequestProblems();
 
 var app = builder.Build();
 if (verifyAudit)
@@ -93,6 +94,8 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
 }
+
+app.UseBadRequestProblems();
 
 app.UsePublicLocalization();
 app.UseAttachmentRequestLimit();

@@ -490,6 +490,8 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
             var problem = field.Type switch
             {
+                // A list or an object where one value belongs would reach the notice as JSON text.
+                _ when value is not JsonValue => "须为单个值，不能是列表或对象",
                 "number" when !decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out _) => "须为数字",
                 "date" when !DateOnly.TryParse(text, CultureInfo.InvariantCulture, out _) && !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, out _) => "须为日期（如 2026-03-01）",
                 "boolean" when value.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False) && text is not ("true" or "false") => "须为是或否",

@@ -100,6 +100,20 @@ public sealed class HumanTaskTests
     }
 
     [Fact]
+    public async Task Complete_RejectsAListOrAnObject_WhereTheFormAsksForOneValue()
+    {
+        var engine = DemoEngine();
+        await engine.StartAsync("demo-supervision", Inputs());
+
+        var list = () => engine.CompleteAsync(engine.OpenTask("review"), "不予受理", new JsonObject { ["reason"] = new JsonArray("材料不全") });
+        var obj = () => engine.CompleteAsync(engine.OpenTask("review"), "不予受理", new JsonObject { ["reason"] = new JsonObject { ["text"] = "材料不全" } });
+
+        (await list.Should().ThrowAsync<TaskInputException>()).Which.Errors["fields.reason"].Should().Equal("“不予受理理由”须为单个值，不能是列表或对象");
+        (await obj.Should().ThrowAsync<TaskInputException>()).Which.Errors.Should().ContainKey("fields.reason");
+        engine.OpenTask("review").Status.Should().Be(WorkflowTaskStatus.Open, "the refusal notice must not quote JSON to the complainant");
+    }
+
+    [Fact]
     public async Task Complete_RejectsOutcomeAndUnknownField_WhenNotOffered()
     {
         var engine = DemoEngine();

@@ -97,10 +97,7 @@ public static partial class SubmitComplaint
                 }
                 catch (JsonException ex)
                 {
-                    var field = ex.Path is { Length: > 2 } path ? path[2..] : "$";
-                    return TypedResults.ValidationProblem(
-                        new Dictionary<string, string[]> { [field] = [field == "$" ? "请求内容不是有效的 JSON" : "格式不正确"] },
-                        title: "提交内容格式错误");
+                    return BadRequestProblems.InvalidJson(ex);
                 }
 
                 if (request is null)

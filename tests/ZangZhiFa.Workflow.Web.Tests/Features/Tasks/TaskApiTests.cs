@@ -128,6 +128,39 @@ public sealed class TaskApiTests : IAsyncLifetime
         problem["errors"]!["fields.reason"]![0]!.GetValue<string>().Should().Be("请填写“不予受理理由”");
     }
 
+    [Theory]
+    [InlineData("not json", "$", "请求内容不是有效的 JSON")]
+    [InlineData("{\"outcome\": [\"受理\"]}", "outcome", "格式不正确")]
+    [InlineData("{\"outcome\": \"不予受理\", \"fields\": \"理由\"}", "fields", "格式不正确")]
+    public async Task Complete_Returns400ProblemNamingTheField_WhenTheBodyDoesNotRead(string body, string field, string message)
+    {
+        await StartDemoAsync("540102");
+        using var clerk = await SignedInAsync("clerk.chengguan");
+        var taskId = (await TasksAsync(clerk)).Single()!["id"]!.GetValue<Guid>();
+
+        var response = await clerk.PostAsync($"/api/tasks/{taskId}/complete", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        problem["title"]!.GetValue<string>().Should().Be("提交内容格式错误");
+        problem["errors"]![field]![0]!.GetValue<string>().Should().Be(message);
+        (await TasksAsync(clerk)).Should().ContainSingle("nothing was completed");
+    }
+
+    [Fact]
+    public async Task Tasks_Returns400Problem_WhenAQueryValueDoesNotParse()
+    {
+        using var clerk = await SignedInAsync("clerk.chengguan");
+
+        var response = await clerk.GetAsync(new Uri("/api/tasks?page=二", UriKind.Relative));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        problem["title"]!.GetValue<string>().Should().Be("请求内容有误");
+        problem["detail"]!.GetValue<string>().Should().Contain("page", "the problem names the value that did not parse");
+    }
+
     [Fact]
     public async Task Claim_TakesTheTaskOutOfOtherClerksInboxes()
     {

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace ZangZhiFa.Workflow.Web;
+
+/// <summary>
+/// A request an endpoint cannot even bind — a body that is not JSON or has a value of the wrong type, a query value
+/// that does not parse — gets a problem-details 400 naming what is wrong, in Chinese. Left to itself ASP.NET answers
+/// these with an empty 400, which tells a client nothing (the public complaint API reads its own body and always did).
+/// </summary>
+public static class BadRequestProblems
+{
+    /// <summary>Makes binding failures throw instead of answering an empty 400, so <see cref="UseBadRequestProblems"/> can word them.</summary>
+    public static IServiceCollection AddBadRequestProblems(this IServiceCollection services) =>
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
+    public static IApplicationBuilder UseBadRequestProblems(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await Problem(ex).ExecuteAsync(context);
+            }
+        });
+
+    /// <summary>The 400 for a JSON body that does not read: the field whose value is wrong, or <c>$</c> for the whole body.</summary>
+    public static ValidationProblem InvalidJson(JsonException ex)
+    {
+        // "$.fields.reason" → "fields.reason": the names the validation errors of the same endpoints use.
+        var field = ex.Path is { Length: > 2 } path ? path[2..] : "$";
+        return TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { [field] = [field == "$" ? "请求内容不是有效的 JSON" : "格式不正确"] },
+            title: "提交内容格式错误");
+    }
+
+    private static IResult Problem(BadHttpRequestException ex)
+    {
+        if (ex.InnerException is JsonException json)
+        {
+            return InvalidJson(json);
+        }
+
+        return TypedResults.Problem(
+            title: ex.StatusCode == StatusCodes.Status400BadRequest ? "请求内容有误" : "请求无法处理",
+            detail: ex.Message,
+            statusCode: ex.StatusCode);
+    }
+}
