@@ -114,6 +114,9 @@ internal static class SqliteRowWriter
 
         BindKeyAndTokens(command, table, entry);
         await ExpectOneRowAsync(command, entry, cancellationToken);
+        // EF turns a Modified entry Unchanged by putting its original values back: the row would be written and the
+        // object left showing (and next checking its concurrency token against) what it held before.
+        entry.OriginalValues.SetValues(values);
         entry.State = EntityState.Unchanged;
     }
 

@@ -20,6 +20,29 @@ public sealed class EfWorkflowStoreTests
     };
 
     [Fact]
+    public async Task SaveChanges_LeavesTheNewValuesOnTheEntity_SoTheUnitCanShowThemAndChangeItAgain()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        await using var db = database.CreateContext();
+        var store = database.CreateStore(db);
+        var instance = NewInstance(database.Time.GetUtcNow());
+        store.AddInstance(instance);
+        await store.SaveChangesAsync(CancellationToken.None);
+
+        instance.VariablesJson = """{"step":1}""";
+        instance.Revision++;
+        await store.SaveChangesAsync(CancellationToken.None);
+
+        instance.VariablesJson.Should().Be("""{"step":1}""", "what was written is what the caller answers with (a task released shows no assignee)");
+        instance.Revision.Should().Be(1);
+        instance.VariablesJson = """{"step":2}""";
+        instance.Revision++;
+        await store.SaveChangesAsync(CancellationToken.None);
+        await using var check = database.CreateContext();
+        (await check.Instances.SingleAsync()).VariablesJson.Should().Be("""{"step":2}""", "a second change in the same unit is checked against the revision just written");
+    }
+
+    [Fact]
     public async Task SaveChanges_ThrowsConcurrencyConflict_WhenInstanceWasChangedByAnotherWriter()
     {
         await using var database = await SqliteTestDatabase.CreateAsync();
