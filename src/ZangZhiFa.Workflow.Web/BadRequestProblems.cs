@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
@@ -9,7 +10,7 @@ namespace ZangZhiFa.Workflow.Web;
 /// that does not parse — gets a problem-details 400 naming what is wrong, in Chinese. Left to itself ASP.NET answers
 /// these with an empty 400, which tells a client nothing (the public complaint API reads its own body and always did).
 /// </summary>
-public static class BadRequestProblems
+public static partial class BadRequestProblems
 {
     /// <summary>Makes binding failures throw instead of answering an empty 400, so <see cref="UseBadRequestProblems"/> can word them.</summary>
     public static IServiceCollection AddBadRequestProblems(this IServiceCollection services) =>
@@ -22,7 +23,8 @@ public static class BadRequestProblems
             {
                 await next(context);
             }
-            catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+            // Only the API answers in JSON; a page keeps the framework's answer.
+            catch (BadHttpRequestException ex) when (!context.Response.HasStarted && context.Request.Path.StartsWithSegments("/api"))
             {
                 context.Response.Clear();
                 await Problem(ex).ExecuteAsync(context);
@@ -46,9 +48,19 @@ public static class BadRequestProblems
             return InvalidJson(json);
         }
 
-        return TypedResults.Problem(
-            title: ex.StatusCode == StatusCodes.Status400BadRequest ? "请求内容有误" : "请求无法处理",
-            detail: ex.Message,
-            statusCode: ex.StatusCode);
+        // The framework's message names the parameter with its .NET type ("Failed to bind parameter \"int? page\" …"):
+        // answer with the name only, in the same shape as a field error.
+        if (ex.StatusCode == StatusCodes.Status400BadRequest && Parameter().Match(ex.Message) is { Success: true } match)
+        {
+            var name = match.Groups["name"].Value;
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [name] = [ex.Message.Contains("was not provided", StringComparison.Ordinal) ? "缺少此项" : "格式不正确"] },
+                title: "请求内容有误");
+        }
+
+        return TypedResults.Problem(title: ex.StatusCode == StatusCodes.Status400BadRequest ? "请求内容有误" : "请求无法处理", statusCode: ex.StatusCode);
     }
+
+    [GeneratedRegex("parameter \"(?:[^\"]* )?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial Regex Parameter();
 }

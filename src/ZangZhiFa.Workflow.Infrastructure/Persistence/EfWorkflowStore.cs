@@ -337,6 +337,11 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         {
             await _transaction.RollbackAsync();
         }
+
+        // The row writer marks each row saved as it writes it; rolled back, those marks are false, and a context that lives
+        // on (an admin page's) would show unsaved values and check the next change against a revision never stored.
+        // Forgetting everything makes the next read come from the database.
+        db.ChangeTracker.Clear();
     }
 
     /// <summary>A unit abandoned before it saved (a duplicate found, an exception) rolls back and hands on the turn.</summary>

@@ -136,7 +136,11 @@ public sealed class KeptConnections : DbConnectionInterceptor, IDisposable
             }
 
             Prune();
-            _opened.Add(new WeakReference<SqliteConnection>(sqlite));
+            if (!_opened.Exists(w => w.TryGetTarget(out var c) && ReferenceEquals(c, sqlite)))
+            {
+                // A connection closed (a stray transaction) and opened again is the same one.
+                _opened.Add(new WeakReference<SqliteConnection>(sqlite));
+            }
         }
     }
 
@@ -198,7 +202,7 @@ internal static class SqliteStatements
         // A connection is only used by one unit at a time, so its statements need no lock.
         if (connection is SqliteConnection sqlite && Kept.TryGetValue(sqlite, out var statements))
         {
-            if (!statements.TryGetValue(sql, out var kept) || kept.Connection is null)
+            if (!statements.TryGetValue(sql, out var kept))
             {
                 kept = sqlite.CreateCommand();
                 kept.CommandText = sql;

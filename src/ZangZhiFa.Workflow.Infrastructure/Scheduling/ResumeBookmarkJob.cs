@@ -43,22 +43,48 @@ public sealed class ResumeBookmarkJob(IServiceScopeFactory scopes, TimeProvider 
         {
             await FireAsync(scopes, bookmarkId, logger, cancellationToken);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             var data = context.Trigger.JobDataMap;
-            var failed = (data.ContainsKey(FailedKey) ? data.GetInt(FailedKey) : 0) + 1;
-            var retryAt = time.GetUtcNow() + RetryDelay(failed);
-            logger.LogError(ex, "Timer {BookmarkId} failed to fire ({Failed} time(s)); trying again at {RetryAt}", bookmarkId, failed, retryAt);
-            // Same key: a later cancellation of the timer (the outbox unschedules by bookmark) still finds it. Quartz keeps
-            // a trigger rescheduled while its job runs instead of deleting it as fired.
-            await context.Scheduler.RescheduleJob(context.Trigger.Key, TriggerBuilder.Create()
-                .WithIdentity(context.Trigger.Key)
-                .ForJob(Key)
-                .UsingJobData(BookmarkIdKey, bookmarkId.ToString())
-                .UsingJobData(FailedKey, failed)
-                .StartAt(retryAt)
-                .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-                .Build(), CancellationToken.None);
+            var before = data.ContainsKey(FailedKey) ? data.GetInt(FailedKey) : 0;
+            // Stopped by the host shutting down: not a failure, it fires again as soon as the scheduler is back.
+            var interrupted = cancellationToken.IsCancellationRequested;
+            var failed = interrupted ? before : before + 1;
+            var retryAt = interrupted ? time.GetUtcNow() : time.GetUtcNow() + RetryDelay(failed);
+            if (!interrupted)
+            {
+                logger.LogError(ex, "Timer {BookmarkId} failed to fire ({Failed} time(s)); trying again at {RetryAt}", bookmarkId, failed, retryAt);
+            }
+
+            await KeepTriggerAsync(context, bookmarkId, failed, retryAt);
+        }
+    }
+
+    /// <summary>
+    /// Puts the firing's trigger back for <paramref name="retryAt"/>. Same key: a later cancellation of the timer (the
+    /// outbox unschedules by bookmark) still finds it; Quartz keeps a trigger rescheduled while its job runs instead of
+    /// deleting it as fired. The scheduler's own file may be busy for a moment, so this is tried a few times.
+    /// </summary>
+    private async Task KeepTriggerAsync(IJobExecutionContext context, Guid bookmarkId, int failed, DateTimeOffset retryAt)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await context.Scheduler.RescheduleJob(context.Trigger.Key, TriggerBuilder.Create()
+                    .WithIdentity(context.Trigger.Key)
+                    .ForJob(Key)
+                    .UsingJobData(BookmarkIdKey, bookmarkId.ToString())
+                    .UsingJobData(FailedKey, failed)
+                    .StartAt(retryAt)
+                    .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+                    .Build(), CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (attempt < 3)
+            {
+                logger.LogWarning(ex, "Keeping the trigger of timer {BookmarkId} failed; trying again ({Attempt})", bookmarkId, attempt);
+            }
         }
     }
 

@@ -73,6 +73,8 @@ public sealed class EfWorkflowStoreTests
         await act.Should().ThrowAsync<ConcurrencyConflictException>();
         await using var check = database.CreateContext();
         (await check.Instances.SingleAsync()).VariablesJson.Should().Be("""{"by":"first"}""");
+        (await secondStore.FindInstanceAsync(id, CancellationToken.None))!.VariablesJson.Should().Be("""{"by":"first"}""",
+            "after a failed save the unit forgets what it held; a context that lives on (an admin page's) reads the database again");
     }
 
     [Fact]

@@ -158,7 +158,8 @@ public sealed class TaskApiTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         problem["title"]!.GetValue<string>().Should().Be("请求内容有误");
-        problem["detail"]!.GetValue<string>().Should().Contain("page", "the problem names the value that did not parse");
+        problem["errors"]!["page"]![0]!.GetValue<string>().Should().Be("格式不正确", "the problem names the value that did not parse");
+        problem.ToJsonString().Should().NotContain("int?", "the answer names the field, not the server's types");
     }
 
     [Fact]
