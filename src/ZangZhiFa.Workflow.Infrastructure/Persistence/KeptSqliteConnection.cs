@@ -14,7 +14,7 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 /// <summary>
 /// The SQLite connection of a <see cref="WorkflowDbContext"/>. With a <see cref="KeptConnections"/> among the options'
 /// interceptors (the host's contexts) it is kept open for as long as the context lives — also while it waits in the
-/// context pool — with the statements prepared on it (<see cref="SqliteStatements"/>); without, it behaves as EF's own.
+/// context pool, so the statements prepared on it stay (<see cref="SqliteStatements"/>); without, it behaves as EF's own.
 /// </summary>
 /// <remarks>
 /// EF opens and closes a context's connection around every query and closes it when the pool takes the context back, and
@@ -50,24 +50,6 @@ public sealed class KeptSqliteConnection(
     /// </summary>
     public const int PoolSize = 32;
 
-    protected override void OpenDbConnection(bool errorsExpected)
-    {
-        base.OpenDbConnection(errorsExpected);
-        if (_keep)
-        {
-            SqliteStatements.Keep((SqliteConnection)DbConnection);
-        }
-    }
-
-    protected override async Task OpenDbConnectionAsync(bool errorsExpected, CancellationToken cancellationToken)
-    {
-        await base.OpenDbConnectionAsync(errorsExpected, cancellationToken);
-        if (_keep)
-        {
-            SqliteStatements.Keep((SqliteConnection)DbConnection);
-        }
-    }
-
     protected override void CloseDbConnection()
     {
         if (MustClose())
@@ -89,8 +71,9 @@ public sealed class KeptSqliteConnection(
 }
 
 /// <summary>
-/// The connections kept open for one database, closed when the host (its owner) is disposed. EF disposes a context
-/// handed back to a full pool, but never the contexts still waiting in the pool when the pool goes, so without this the
+/// The connections kept open for one database: it hears every one opened (and starts its set of prepared statements,
+/// <see cref="SqliteStatements"/>) and closes them when the host (its owner) is disposed. EF disposes a context handed
+/// back to a full pool, but never the contexts still waiting in the pool when the pool goes, so without this the
 /// connections would stay open until the garbage collector found them.
 /// </summary>
 public sealed class KeptConnections : DbConnectionInterceptor, IDisposable
@@ -135,6 +118,8 @@ public sealed class KeptConnections : DbConnectionInterceptor, IDisposable
                 return;
             }
 
+            // Opening finalised any statements it had before.
+            SqliteStatements.Keep(sqlite);
             Prune();
             if (!_opened.Exists(w => w.TryGetTarget(out var c) && ReferenceEquals(c, sqlite)))
             {

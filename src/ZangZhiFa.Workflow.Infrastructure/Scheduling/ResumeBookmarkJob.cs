@@ -71,14 +71,7 @@ public sealed class ResumeBookmarkJob(IServiceScopeFactory scopes, TimeProvider 
         {
             try
             {
-                await context.Scheduler.RescheduleJob(context.Trigger.Key, TriggerBuilder.Create()
-                    .WithIdentity(context.Trigger.Key)
-                    .ForJob(Key)
-                    .UsingJobData(BookmarkIdKey, bookmarkId.ToString())
-                    .UsingJobData(FailedKey, failed)
-                    .StartAt(retryAt)
-                    .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-                    .Build(), CancellationToken.None);
+                await context.Scheduler.RescheduleJob(context.Trigger.Key, TimerOutboxDispatcher.Trigger(bookmarkId, retryAt, failed), CancellationToken.None);
                 return;
             }
             catch (Exception ex) when (attempt < 3)

@@ -87,7 +87,9 @@ public sealed class TimerOutboxDispatcher(
             }
 
             var now = time.GetUtcNow();
-            var triggers = latest.Where(c => c.Value is not null).Select(c => Trigger(c.Key, c.Value!.Value, now)).ToList();
+            // A trigger stored already more than a minute late counts as misfired and is left to Quartz's misfire
+            // sweep, which may be a minute away; a timer that is due when it reaches us fires now.
+            var triggers = latest.Where(c => c.Value is not null).Select(c => Trigger(c.Key, c.Value!.Value < now ? now : c.Value.Value)).ToList();
             if (triggers.Count > 0)
             {
                 await scheduler.ScheduleJobs(new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> { [Job()] = triggers }, ScheduleJobOptions.Replacing, cancellationToken);
@@ -107,17 +109,27 @@ public sealed class TimerOutboxDispatcher(
         }
     }
 
-    private static ITrigger Trigger(Guid bookmarkId, DateTimeOffset due, DateTimeOffset now) =>
-        TriggerBuilder.Create()
+    /// <summary>
+    /// The one trigger of a timer bookmark, keyed by it, firing <see cref="ResumeBookmarkJob"/> at <paramref name="at"/>;
+    /// <paramref name="failed"/> counts the firings that failed before (see the job).
+    /// </summary>
+    public static ITrigger Trigger(Guid bookmarkId, DateTimeOffset at, int failed = 0)
+    {
+        var builder = TriggerBuilder.Create()
             .WithIdentity(TriggerKeyFor(bookmarkId))
             .ForJob(ResumeBookmarkJob.Key)
-            .UsingJobData(ResumeBookmarkJob.BookmarkIdKey, bookmarkId.ToString())
-            // A trigger stored already more than a minute late counts as misfired and is left to Quartz's misfire
-            // sweep, which may be a minute away; a timer that is due when it reaches us fires now.
-            .StartAt(due < now ? now : due)
+            .UsingJobData(ResumeBookmarkJob.BookmarkIdKey, bookmarkId.ToString());
+        if (failed > 0)
+        {
+            builder = builder.UsingJobData(ResumeBookmarkJob.FailedKey, failed);
+        }
+
+        return builder
+            .StartAt(at)
             // A timer that fell due while the service was down fires as soon as it is back.
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
+    }
 
     private static IJobDetail Job() =>
         JobBuilder.Create<ResumeBookmarkJob>().WithIdentity(ResumeBookmarkJob.Key).StoreDurably().Build();

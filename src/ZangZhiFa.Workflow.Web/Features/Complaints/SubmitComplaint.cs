@@ -90,22 +90,8 @@ public static partial class SubmitComplaint
                     return Reply(await handler.HandleAsync(fields, batch, idempotencyKey, cancellationToken));
                 }
 
-                Request? request;
-                try
-                {
-                    request = await JsonSerializer.DeserializeAsync<Request>(http.Body, Json, cancellationToken);
-                }
-                catch (JsonException ex)
-                {
-                    return BadRequestProblems.InvalidJson(ex);
-                }
-
-                if (request is null)
-                {
-                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["请求内容为空"] }, title: "提交内容格式错误");
-                }
-
-                return Reply(await handler.HandleAsync(request, idempotencyKey, cancellationToken));
+                var (request, problem) = await BadRequestProblems.ReadJsonAsync<Request>(http, Json, cancellationToken);
+                return problem ?? Reply(await handler.HandleAsync(request!, idempotencyKey, cancellationToken));
             })
             .RequireRateLimiting(RateLimits.SubmitPolicy)
             .DisableAntiforgery();

@@ -84,23 +84,14 @@ public static class SubmitLegalReview
                 return await handler.HandleAsync(fromForm, batch, cancellationToken);
             }
 
-            Request? request;
-            try
+            var (request, problem) = await BadRequestProblems.ReadJsonAsync<Request>(http, Json, cancellationToken);
+            if (problem is not null)
             {
-                request = await JsonSerializer.DeserializeAsync<Request>(http.Body, Json, cancellationToken);
-            }
-            catch (JsonException ex)
-            {
-                return BadRequestProblems.InvalidJson(ex);
-            }
-
-            if (request is null)
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["请求内容为空"] }, title: "提交内容格式错误");
+                return problem;
             }
 
             using var none = AttachmentBatch.Empty();
-            return await handler.HandleAsync(request, none, cancellationToken);
+            return await handler.HandleAsync(request!, none, cancellationToken);
         }).RequireAuthorization().DisableAntiforgery();
 
     /// <summary>The request from form fields; numbers and flags that do not parse are field errors.</summary>
