@@ -9,7 +9,7 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 
 /// <summary>
 /// The engine's unit of work over <see cref="WorkflowDbContext"/>. One instance per request or job; after a
-/// failed <see cref="SaveChangesAsync"/> the scope must be thrown away and the work redone from fresh reads.
+/// failed <see cref="SaveChangesAsync(CancellationToken)"/> the scope must be thrown away and the work redone from fresh reads.
 /// </summary>
 public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, TimerOutboxSignal timerSignal, MailOutboxSignal mailSignal, SqliteWriteGate writeGate)
     : IWorkflowStore, IAsyncDisposable
@@ -109,34 +109,40 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             throw new InvalidOperationException("take the number before the unit starts writing");
         }
 
-        if (writeGate.Blocks.TryTake(name, out var value))
+        var blocks = writeGate.Blocks;
+        if (blocks.TryTake(name, out var value))
         {
             return value;
         }
 
-        await BeginWriteAsync(cancellationToken);
+        await blocks.Reserving.WaitAsync(cancellationToken);
         try
         {
-            if (writeGate.Blocks.TryTake(name, out value))
+            if (blocks.TryTake(name, out value))
             {
-                // Whoever held the turn before us reserved a block: a burst of callers makes one reservation, not one each.
+                // Whoever reserved before us left values: a burst of callers makes one reservation, and one write turn.
                 return value;
             }
 
-            var last = await IncrementAsync(name, cancellationToken, SequenceBlocks.BlockSize);
-            // Not flushed on its own: the log is written in order, so the flush of the unit's own commit covers this
-            // one, and if the unit never commits, a block lost to a power cut is a gap like any other.
-            await _transaction!.CommitAsync(cancellationToken);
-            return writeGate.Blocks.AddAndTake(name, last - SequenceBlocks.BlockSize + 1, last);
+            await BeginWriteAsync(cancellationToken);
+            try
+            {
+                var last = await IncrementAsync(name, cancellationToken, SequenceBlocks.BlockSize);
+                // Not flushed on its own: the log is written in order, so the flush of the unit's own commit covers
+                // this one, and if the unit never commits, a block lost to a power cut is a gap like any other.
+                await _transaction!.CommitAsync(cancellationToken);
+                return blocks.AddAndTake(name, last - SequenceBlocks.BlockSize + 1, last);
+            }
+            finally
+            {
+                await EndWriteAsync();
+            }
         }
         finally
         {
-            await EndWriteAsync();
+            blocks.Reserving.Release();
         }
     }
-
-    /// <summary>Takes the write turn now, so that what is read from here on (a duplicate check) holds until the commit.</summary>
-    public Task LockForWriteAsync(CancellationToken cancellationToken) => BeginWriteAsync(cancellationToken);
 
     private async Task<long> IncrementAsync(string name, CancellationToken cancellationToken, int by = 1)
     {
@@ -177,7 +183,16 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         _mailQueued = true;
     }
 
-    public async Task SaveChangesAsync(CancellationToken cancellationToken)
+    public Task SaveChangesAsync(CancellationToken cancellationToken) => SaveChangesAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Saves the unit like <see cref="SaveChangesAsync(CancellationToken)"/>, running <paramref name="checkInTurn"/> once
+    /// the write turn is held and before anything is written: when it returns false nothing is saved, the unit rolls
+    /// back and this returns false. What can be prepared without the turn (the change scan, the timer outbox row) is
+    /// done before it is taken: the single writer's turn is the limit under load, and a check that must see every
+    /// commit before it (a duplicate submission) would otherwise hold it from the check to the end of the save.
+    /// </summary>
+    public async Task<bool> SaveChangesAsync(Func<CancellationToken, Task<bool>>? checkInTurn, CancellationToken cancellationToken)
     {
         // One change scan for the whole save: left on, every Entries() and EF's own save scan all tracked rows again.
         var tracker = db.ChangeTracker;
@@ -188,9 +203,10 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         try
         {
             timersChanged = WriteTimerOutbox();
-            if (!await CommitAsync(cancellationToken))
+            var committed = await CommitAsync(checkInTurn, cancellationToken);
+            if (committed != Commit.Done)
             {
-                return;
+                return committed != Commit.Declined;
             }
         }
         finally
@@ -211,20 +227,35 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             _mailQueued = false;
             mailSignal.Notify();
         }
+
+        return true;
     }
 
-    private async Task<bool> CommitAsync(CancellationToken cancellationToken)
+    private enum Commit
+    {
+        Nothing,
+        Declined,
+        Done,
+    }
+
+    private async Task<Commit> CommitAsync(Func<CancellationToken, Task<bool>>? checkInTurn, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
         try
         {
             if (_transaction is null && !db.ChangeTracker.HasChanges())
             {
-                return false;
+                return Commit.Nothing;
             }
 
             // Always an explicit transaction, so EF never begins one of its own outside the write gate.
             await BeginWriteAsync(cancellationToken);
+            if (checkInTurn is not null && !await checkInTurn(cancellationToken))
+            {
+                await RollbackAsync();
+                return Commit.Declined;
+            }
+
             var journal = db.ChangeTracker.Entries<JournalEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
             if (journal.Count > 0)
             {
@@ -240,7 +271,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             await db.SaveChangesAsync(cancellationToken);
             await _transaction!.CommitAsync(cancellationToken);
             _syncPending = _lowered;
-            return true;
+            return Commit.Done;
         }
         catch (DbUpdateConcurrencyException ex)
         {

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 
 /// <summary>
@@ -28,6 +30,7 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
     private long _committed;
     private long _synced;
     private long _flushes;
+    private long _turns;
 
     /// <summary>True when commits are flushed by <see cref="SyncAsync"/> after the turn rather than inside it.</summary>
     public bool GroupCommit { get; } = synchronous.ToUpperInvariant() is "FULL" or "EXTRA" or "2" or "3";
@@ -41,6 +44,9 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
     /// <summary>How many log flushes ran (they are shared between the commits that wait for them).</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
 
+    /// <summary>How many write turns were handed out: the single writer's queue is the limit under load.</summary>
+    public long Turns => Interlocked.Read(ref _turns);
+
     /// <summary>Waits for the write turn; dispose the result to hand it on.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
@@ -49,6 +55,7 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
             throw new TimeoutException("数据库写入繁忙，请稍后重试 (no write turn within 10 s)");
         }
 
+        Interlocked.Increment(ref _turns);
         return new Turn(_gate);
     }
 
@@ -62,6 +69,34 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
         {
             return await write();
         }
+    }
+
+    /// <summary>
+    /// Like <see cref="WriteAsync{T}"/> for a write whose loss in a power cut is harmless (the timer dispatcher's delete
+    /// of rows it handed over, which it would hand over again): on <paramref name="connection"/>, open, it runs with
+    /// <c>synchronous=NORMAL</c>, so the turn is not held through a disk flush, and the connection goes back to the
+    /// configured level afterwards, failed or not — the pool lends it to writers that count on it.
+    /// </summary>
+    public async Task<T> WriteUnflushedAsync<T>(DbConnection connection, Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        using (await EnterAsync(cancellationToken))
+        {
+            await PragmaAsync(connection, "PRAGMA synchronous=NORMAL", cancellationToken);
+            try
+            {
+                return await write();
+            }
+            finally
+            {
+                await PragmaAsync(connection, "PRAGMA synchronous=" + Synchronous, CancellationToken.None);
+            }
+        }
+    }
+
+    private static async Task PragmaAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var lease = SqliteStatements.Command(connection, null, sql);
+        await lease.Command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -109,6 +144,7 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
     {
         _gate.Dispose();
         _sync.Dispose();
+        Blocks.Dispose();
     }
 
     private sealed class Turn(SemaphoreSlim gate) : IDisposable

@@ -138,7 +138,8 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Event).HasMaxLength(50);
             e.Property(x => x.Actor).HasMaxLength(100);
             e.HasIndex(x => new { x.InstanceId, x.Id });
-            e.HasIndex(x => x.CorrelationId);
+            // No index on CorrelationId: the case file reads a case's lines by instance, the chain by CaseKey, and
+            // every step writes several lines — an index nothing reads was one more B-tree insert per line.
         });
 
         modelBuilder.Entity<IssuedNotice>(e =>

@@ -101,11 +101,35 @@ public sealed class TimerOutboxDispatcher(
                 await scheduler.UnscheduleJobs(cancelled, cancellationToken);
             }
 
-            var ids = rows.Select(r => r.Id).ToList();
-            await writeGate.WriteAsync(() => db.TimerCommands.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
+            var last = rows[^1].Id;
+            await DeleteHandedOverAsync(db, last, cancellationToken);
 
             total += rows.Count;
             logger.LogDebug("Dispatched {Count} timer changes to the scheduler", rows.Count);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the rows up to <paramref name="last"/>: they were read in id order, ids only grow, and new rows are only
+    /// written in the write turn this runs in. Not flushed before the turn is handed on: lost to a power cut, the delete
+    /// hands the same rows to Quartz again, which replaces their triggers.
+    /// </summary>
+    private async Task<int> DeleteHandedOverAsync(WorkflowDbContext db, long last, CancellationToken cancellationToken)
+    {
+        Task<int> Delete() => db.TimerCommands.Where(c => c.Id <= last).ExecuteDeleteAsync(cancellationToken);
+        if (!db.Database.IsSqlite())
+        {
+            return await writeGate.WriteAsync(Delete, cancellationToken);
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await writeGate.WriteUnflushedAsync(db.Database.GetDbConnection(), Delete, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 

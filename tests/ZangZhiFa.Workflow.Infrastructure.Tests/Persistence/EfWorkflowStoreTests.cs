@@ -95,6 +95,42 @@ public sealed class EfWorkflowStoreTests
     }
 
     [Fact]
+    public async Task SaveChanges_WritesNothingAndReturnsFalse_WhenTheCheckInTheWriteTurnDeclines()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var checkedInTurn = false;
+        await using (var db = database.CreateContext())
+        {
+            var store = database.CreateStore(db);
+            store.AddInstance(NewInstance(database.Time.GetUtcNow()));
+            var saved = await store.SaveChangesAsync(async cancellationToken =>
+            {
+                // A duplicate check reads under the write lock, so no other unit can commit between it and the save.
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = "SELECT COUNT(*) FROM workflow_instances";
+                checkedInTurn = (long)(await command.ExecuteScalarAsync(cancellationToken))! == 0;
+                return false;
+            }, CancellationToken.None);
+            saved.Should().BeFalse();
+        }
+
+        checkedInTurn.Should().BeTrue("the check ran before anything of the unit was written");
+        await using (var db = database.CreateContext())
+        {
+            (await db.Instances.CountAsync()).Should().Be(0);
+            (await db.Journal.CountAsync()).Should().Be(0);
+
+            // The turn was handed on: the next unit saves.
+            var store = database.CreateStore(db);
+            store.AddInstance(NewInstance(database.Time.GetUtcNow()));
+            (await store.SaveChangesAsync(_ => Task.FromResult(true), CancellationToken.None)).Should().BeTrue();
+        }
+
+        await using var check = database.CreateContext();
+        (await check.Instances.CountAsync()).Should().Be(1);
+    }
+
+    [Fact]
     public async Task SaveChanges_KeepsEveryCommit_WhenManyUnitsCommitAtOnce()
     {
         await using var database = await SqliteTestDatabase.CreateAsync();
@@ -206,12 +242,28 @@ public sealed class EfWorkflowStoreTests
 
         values.Should().Equal(Enumerable.Range(1, 45).Select(v => (long)v));
 
-        var concurrent = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
+        // The 50 arrive while another unit holds the write turn, as under load: all find the block used up at once.
+        var turns = database.WriteGate.Turns;
+        var held = await database.WriteGate.EnterAsync(CancellationToken.None);
+        var waiting = 0;
+        var allStarted = new TaskCompletionSource();
+        var takers = Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
         {
             await using var db = database.CreateContext();
-            return await database.CreateStore(db).TakeSequenceValueAsync("tracking:2026", CancellationToken.None);
-        })));
+            var store = database.CreateStore(db);
+            if (Interlocked.Increment(ref waiting) == 50)
+            {
+                allStarted.SetResult();
+            }
+
+            return await store.TakeSequenceValueAsync("tracking:2026", CancellationToken.None);
+        })).ToList();
+        await allStarted.Task;
+        held.Dispose();
+        var concurrent = await Task.WhenAll(takers);
         concurrent.Should().OnlyHaveUniqueItems().And.OnlyContain(v => v > 45);
+        (database.WriteGate.Turns - turns - 1).Should().BeLessThanOrEqualTo(1,
+            "callers that find the block used up wait for one reservation, not each for the single writer's turn");
 
         // A new process (its own gate) must not hand out what the old one had reserved, used or not.
         long reserved;

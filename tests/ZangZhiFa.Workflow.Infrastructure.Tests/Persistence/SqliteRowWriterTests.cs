@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Complaints;
 using ZangZhiFa.Workflow.Infrastructure.Tests.TestSupport;
 
 namespace ZangZhiFa.Workflow.Infrastructure.Tests.Persistence;
@@ -69,6 +70,58 @@ public sealed class SqliteRowWriterTests
         journal.Select(j => j.Event).Should().Equal("started", "task-opened");
         journal.Select(j => j.Id).Should().OnlyHaveUniqueItems().And.NotContain(0);
         (await check.TimerCommands.CountAsync()).Should().Be(1, "the new timer goes to the outbox in the same commit");
+    }
+
+    [Fact]
+    public async Task SaveChanges_StoresTheComplaintAsEfReadsIt_AndRefusesASecondWithTheSameTrackingNumber()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var now = database.Time.GetUtcNow();
+        var instance = NewInstance(now);
+        Complaint NewComplaint(string? key) => new()
+        {
+            Id = Guid.NewGuid(),
+            TrackingNumber = "TS-2026-000001",
+            QueryCodeProtected = "protected",
+            SubmittedAt = now,
+            Category = "简单粗暴执法",
+            Description = "执法人员态度粗暴，未出示证件。<script>",
+            RespondentUnitCode = "540102-cgzf",
+            Enterprise = true,
+            ComplainantName = "扎西",
+            Phone = "13908900000",
+            Language = "bo",
+            InstanceId = instance.Id,
+            IdempotencyKey = key,
+            ContentHash = new string('a', 64),
+        };
+        var complaint = NewComplaint("key-1");
+        await using (var db = database.CreateContext())
+        {
+            var store = database.CreateStore(db);
+            store.AddInstance(instance);
+            db.Complaints.Add(complaint);
+            db.ComplaintAttachments.Add(new ComplaintAttachment { Id = Guid.NewGuid(), ComplaintId = complaint.Id, FileName = "照片.jpg", ContentType = "image/jpeg", Size = 3, Sha256 = new string('b', 64) });
+            await store.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await using (var check = database.CreateContext())
+        {
+            var stored = await check.Complaints.AsNoTracking().SingleAsync();
+            stored.Should().BeEquivalentTo(complaint);
+            (await check.ComplaintAttachments.SingleAsync()).ComplaintId.Should().Be(complaint.Id, "its attachment, saved by EF after the row, found it");
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var store = database.CreateStore(db);
+            db.Complaints.Add(NewComplaint(null));
+            var save = () => store.SaveChangesAsync(CancellationToken.None);
+            await save.Should().ThrowAsync<DbUpdateException>();
+        }
+
+        await using var after = database.CreateContext();
+        (await after.Complaints.CountAsync()).Should().Be(1);
     }
 
     [Fact]

@@ -166,8 +166,6 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CorrelationId");
-
                     b.HasIndex("Sequence")
                         .IsUnique();
 

@@ -356,15 +356,6 @@ public static partial class SubmitComplaint
             };
             var instance = await runner.StartAsync(FlowId, inputs, new StartOptions(trackingNumber, "public"), cancellationToken);
 
-            // From here to the commit this unit holds the write turn, so the second duplicate check and the insert
-            // are serialised against every other submission: two identical requests cannot both pass it.
-            await store.LockForWriteAsync(cancellationToken);
-            if (await FindDuplicateAsync() is { } duplicate)
-            {
-                // Nothing of this unit is saved: the flow it started rolls back with the scope.
-                return new Outcome(null, new Response(duplicate.TrackingNumber, access.Reveal(duplicate)), null);
-            }
-
             complaint.InstanceId = instance.Id;
             db.Complaints.Add(complaint);
             db.ComplaintAttachments.AddRange(attachments.Files.Select((f, i) => new ComplaintAttachment
@@ -377,15 +368,31 @@ public static partial class SubmitComplaint
                 Size = f.Size,
                 Sha256 = f.Sha256,
             }));
-            // Files go into place before the commit so a committed row always has its file; if the commit fails
-            // the files this submission created are taken out again.
-            attachments.Place();
+            Complaint? duplicate = null;
             try
             {
-                await store.SaveChangesAsync(cancellationToken);
+                // The second duplicate check runs in the write turn, so it is serialised against every other
+                // submission: two identical requests cannot both pass it. Files go into place only after it (a twin's
+                // files are the same files) and before the commit, so a committed row always has its file.
+                var saved = await store.SaveChangesAsync(async _ =>
+                {
+                    if ((duplicate = await FindDuplicateAsync()) is not null)
+                    {
+                        return false;
+                    }
+
+                    attachments.Place();
+                    return true;
+                }, cancellationToken);
+                if (!saved)
+                {
+                    // Nothing of this unit is saved: the flow it started rolled back with it.
+                    return new Outcome(null, new Response(duplicate!.TrackingNumber, access.Reveal(duplicate)), null);
+                }
             }
             catch
             {
+                // Takes out only the files this submission created, if it got as far as placing them.
                 attachments.Unplace();
                 throw;
             }
