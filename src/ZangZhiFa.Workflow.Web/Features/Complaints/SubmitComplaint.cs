@@ -250,11 +250,13 @@ public static partial class SubmitComplaint
         private static readonly Func<WorkflowDbContext, string, CancellationToken, Task<OrgUnit?>> UnitByCode =
             EF.CompileAsyncQuery((WorkflowDbContext c, string code, CancellationToken _) => c.OrgUnits.AsNoTracking().FirstOrDefault(u => u.Code == code));
 
-        // The complaint with the same key comes first: a retry with a key is answered with what that key created.
+        // The complaint with the same key comes first: a retry with a key is answered with what that key created. Only
+        // what the answer needs is read: the second check runs in the write turn, where every microsecond queues others.
         private static readonly Func<WorkflowDbContext, string?, string, DateTimeOffset, CancellationToken, Task<Complaint?>> Duplicate =
             EF.CompileAsyncQuery((WorkflowDbContext c, string? key, string hash, DateTimeOffset since, CancellationToken _) => c.Complaints.AsNoTracking()
                 .Where(x => (key != null && x.IdempotencyKey == key) || (x.ContentHash == hash && x.SubmittedAt >= since))
                 .OrderBy(x => key != null && x.IdempotencyKey == key ? 0 : 1)
+                .Select(x => new Complaint { TrackingNumber = x.TrackingNumber, QueryCodeProtected = x.QueryCodeProtected })
                 .FirstOrDefault());
 
         public async Task<Outcome> HandleAsync(Request raw, string? idempotencyKey, CancellationToken cancellationToken)
