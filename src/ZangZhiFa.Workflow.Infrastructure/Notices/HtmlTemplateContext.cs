@@ -4,6 +4,7 @@ using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
 using ZangZhiFa.Workflow.Engine.Expressions;
+using ZangZhiFa.Workflow.Infrastructure.Text;
 
 namespace ZangZhiFa.Workflow.Infrastructure.Notices;
 
@@ -31,8 +32,11 @@ internal sealed class HtmlTemplateContext : SandboxTemplateContext
         OnOutputLimit = ScriptLimitBehavior.Throw;
     }
 
-    /// <summary>Encodes a value for HTML text or a quoted attribute.</summary>
-    public static string Encode(string text) => Encoder.Encode(text);
+    /// <summary>
+    /// Encodes a value for HTML text or a quoted attribute, without the characters <see cref="PlainText"/> keeps out
+    /// of an official document (whoever typed them: a complainant, an officer, an imported record).
+    /// </summary>
+    public static string Encode(string text) => Encoder.Encode(PlainText.Strip(text));
 
     /// <inheritdoc/>
     public override TemplateContext Write(SourceSpan span, object? textAsObject) => textAsObject switch

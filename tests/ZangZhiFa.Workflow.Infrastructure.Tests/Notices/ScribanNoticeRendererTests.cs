@@ -194,6 +194,20 @@ public sealed class ScribanNoticeRendererTests : IDisposable
     }
 
     [Fact]
+    public void Render_LeavesOutControlAndBidiCharacters_WhenAValueCarriesThem()
+    {
+        var model = SampleModel("notices/complaint-receipt");
+        model["complaint"]!["complainantName"] = "张\u0000三\u202e";
+        model["complaint"]!["description"] = "第一行\u0007\n第二行\u2066，藏文\u200bལས་དོན";
+
+        var html = Shipped.Render("notices/complaint-receipt", model);
+
+        html.Should().Contain("张三：", "a NUL is not valid HTML and a right-to-left override would reorder what follows in the notice")
+            .And.NotContain("&#x0;").And.NotContain("\u202e").And.NotContain("\u2066").And.NotContain("\u0007");
+        html.Should().Contain("藏文\u200bལས་དོན", "a zero-width space may mark a Tibetan line-break point and stays");
+    }
+
+    [Fact]
     public void Render_ShowsNoNameAndTellsOfAnonymity_WhenComplaintAnonymous()
     {
         var model = SampleModel("notices/complaint-receipt");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ZangZhiFa.Workflow.Infrastructure.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ZangZhiFa.Workflow.Web.Features.Complaints;
@@ -44,7 +45,7 @@ public static class RateComplaint
                 return ComplainantReply.Invalid(errors);
             }
 
-            var payload = new JsonObject { ["rating"] = request.Rating, ["comment"] = request.Comment?.Trim() };
+            var payload = new JsonObject { ["rating"] = request.Rating, ["comment"] = request.Comment is null ? null : PlainText.Strip(request.Comment).Trim() };
             return await signals.SendAsync(trackingNumber, queryCode, Signal, payload, http, cancellationToken);
         }
     }

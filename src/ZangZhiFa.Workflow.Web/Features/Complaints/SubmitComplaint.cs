@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Runtime;
 using ZangZhiFa.Workflow.Infrastructure.Complaints;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Infrastructure.Text;
 using ZangZhiFa.Workflow.Web.Features.Attachments;
 
 namespace ZangZhiFa.Workflow.Web.Features.Complaints;
@@ -61,6 +62,11 @@ public static partial class SubmitComplaint
     /// <summary>What happened: a new complaint, an earlier one returned again, or field errors.</summary>
     public sealed record Outcome(Response? Created, Response? Existing, Dictionary<string, string[]>? Errors);
 
+    /// <summary>The error field when an <c>Idempotency-Key</c> already named a complaint with other content.</summary>
+    public const string KeyReusedField = "Idempotency-Key";
+
+    private const string KeyReusedMessage = "该 Idempotency-Key 已用于另一份内容不同的投诉举报；新的投诉请使用新的键";
+
     public static readonly IReadOnlyList<string> IdTypes = ["居民身份证", "护照", "港澳台居民居住证", "其他"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
@@ -100,7 +106,11 @@ public static partial class SubmitComplaint
     {
         if (outcome.Errors is { } errors)
         {
-            return TypedResults.ValidationProblem(errors, title: "提交内容有误，请按提示修改");
+            // A reused key is not a wrong field value but a request that contradicts an earlier one: 422, as the
+            // IETF Idempotency-Key draft has it, with the same problem shape naming the header.
+            return errors.ContainsKey(KeyReusedField) && errors.Count == 1
+                ? TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status422UnprocessableEntity, Title = "Idempotency-Key 重复使用" })
+                : TypedResults.ValidationProblem(errors, title: "提交内容有误，请按提示修改");
         }
 
         return outcome.Created is { } created
@@ -192,7 +202,7 @@ public static partial class SubmitComplaint
         {
             Add("description", "请填写投诉举报的具体事实");
         }
-        else if (r.Description.Trim().Length < 10)
+        else if (PlainText.VisibleLength(r.Description) < 10)
         {
             Add("description", "请把事情经过写得具体一些（至少 10 个字）");
         }
@@ -256,7 +266,7 @@ public static partial class SubmitComplaint
             EF.CompileAsyncQuery((WorkflowDbContext c, string? key, string hash, DateTimeOffset since, CancellationToken _) => c.Complaints.AsNoTracking()
                 .Where(x => (key != null && x.IdempotencyKey == key) || (x.ContentHash == hash && x.SubmittedAt >= since))
                 .OrderBy(x => key != null && x.IdempotencyKey == key ? 0 : 1)
-                .Select(x => new Complaint { TrackingNumber = x.TrackingNumber, QueryCodeProtected = x.QueryCodeProtected })
+                .Select(x => new Complaint { TrackingNumber = x.TrackingNumber, QueryCodeProtected = x.QueryCodeProtected, IdempotencyKey = x.IdempotencyKey, ContentHash = x.ContentHash })
                 .FirstOrDefault());
 
         public async Task<Outcome> HandleAsync(Request raw, string? idempotencyKey, CancellationToken cancellationToken)
@@ -268,8 +278,11 @@ public static partial class SubmitComplaint
         /// <summary>
         /// As above, with files already staged by <see cref="AttachmentStore.StageAsync"/>: their problems are
         /// reported with the other fields', and they are moved into the store only inside the complaint's commit.
+        /// <c>keyIsServerIssued</c>: the key came from a form this server rendered (unguessable, in the visitor's own
+        /// page), so a resubmission of that form after an edit is still that submission; a client's own key sent again
+        /// with other content is refused instead.
         /// </summary>
-        public async Task<Outcome> HandleAsync(Request raw, AttachmentBatch attachments, string? idempotencyKey, CancellationToken cancellationToken)
+        public async Task<Outcome> HandleAsync(Request raw, AttachmentBatch attachments, string? idempotencyKey, CancellationToken cancellationToken, bool keyIsServerIssued = false)
         {
             var request = Normalise(raw);
             var now = time.GetUtcNow();
@@ -301,10 +314,16 @@ public static partial class SubmitComplaint
             var year = now.ToOffset(calendar.UtcOffset).Year;
             Task<Complaint?> FindDuplicateAsync() => Duplicate(db, idempotencyKey, contentHash, now.AddMinutes(-1), cancellationToken);
 
+            // A client's key names one submission: sent again with other content it is the client's mistake, and answering
+            // it with the first complaint's number and query code would hand that case to whoever reused or guessed the key.
+            Outcome Answer(Complaint found) => !keyIsServerIssued && idempotencyKey is not null && found.IdempotencyKey == idempotencyKey && found.ContentHash != contentHash
+                ? new Outcome(null, null, new Dictionary<string, string[]>(StringComparer.Ordinal) { [KeyReusedField] = [KeyReusedMessage] })
+                : new Outcome(null, new Response(found.TrackingNumber, access.Reveal(found)), null);
+
             // A resubmission of a committed complaint (a retry with its key, a second click) is answered before it takes a number.
             if (await FindDuplicateAsync() is { } committed)
             {
-                return new Outcome(null, new Response(committed.TrackingNumber, access.Reveal(committed)), null);
+                return Answer(committed);
             }
 
             // The number is taken and committed on its own, so the flow can start with it without holding the
@@ -389,7 +408,7 @@ public static partial class SubmitComplaint
                 if (!saved)
                 {
                     // Nothing of this unit is saved: the flow it started rolled back with it.
-                    return new Outcome(null, new Response(duplicate!.TrackingNumber, access.Reveal(duplicate)), null);
+                    return Answer(duplicate!);
                 }
             }
             catch
@@ -415,7 +434,7 @@ public static partial class SubmitComplaint
 
     private static Request Normalise(Request r)
     {
-        static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        static string? Clean(string? value) => value is null ? null : PlainText.Strip(value).Trim() is { Length: > 0 } text ? text : null;
         return r with
         {
             ComplainantName = Clean(r.ComplainantName),
@@ -429,7 +448,7 @@ public static partial class SubmitComplaint
             Category = Clean(r.Category),
             OccurredAt = Clean(r.OccurredAt),
             Location = Clean(r.Location),
-            Description = r.Description?.Trim(),
+            Description = r.Description is null ? null : PlainText.Strip(r.Description).Trim(),
             Language = Clean(r.Language),
         };
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ZangZhiFa.Workflow.Infrastructure.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ZangZhiFa.Workflow.Web.Features.Complaints;
@@ -23,12 +24,13 @@ public static class SupplementComplaint
     {
         public async Task<ComplainantReply> HandleAsync(string trackingNumber, string? queryCode, Request request, HttpContext http, CancellationToken cancellationToken)
         {
-            if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > 5000)
+            var text = request.Text is null ? null : PlainText.Strip(request.Text).Trim();
+            if (string.IsNullOrWhiteSpace(text) || text.Length > 5000)
             {
                 return ComplainantReply.Invalid(new Dictionary<string, string[]> { ["text"] = ["请填写补正内容（不超过 5000 字）"] });
             }
 
-            return await signals.SendAsync(trackingNumber, queryCode, Signal, new JsonObject { ["text"] = request.Text.Trim() }, http, cancellationToken);
+            return await signals.SendAsync(trackingNumber, queryCode, Signal, new JsonObject { ["text"] = text }, http, cancellationToken);
         }
     }
 }

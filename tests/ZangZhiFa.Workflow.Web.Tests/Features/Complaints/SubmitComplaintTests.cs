@@ -138,10 +138,10 @@ public sealed class SubmitComplaintTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Submit_ReturnsTheFirstComplaint_WhenTheSameIdempotencyKeyComesAgain()
+    public async Task Submit_ReturnsTheFirstComplaint_WhenTheSameIdempotencyKeyComesAgainWithTheSameContent()
     {
         var first = await SubmitAsync(_client, ValidComplaint(), "key-0001");
-        var second = await SubmitAsync(_client, ValidComplaint("完全不同的内容也不会另建一件，因为这是同一个请求的重发。"), "key-0001");
+        var second = await SubmitAsync(_client, ValidComplaint(), "key-0001");
 
         first.Response.StatusCode.Should().Be(HttpStatusCode.Created);
         second.Response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -151,18 +151,52 @@ public sealed class SubmitComplaintTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Submit_AnswersWithTheKeysComplaint_WhenTheRetryAlsoRepeatsAnotherComplaintsContent()
+    public async Task Submit_Returns422WithoutTheFirstComplaintsCode_WhenAKeyIsReusedForOtherContent()
     {
         var keyed = await SubmitAsync(_client, ValidComplaint("第一件投诉：执法人员在检查中未出示证件并当场罚款。"), "key-0002");
         var other = await SubmitAsync(_client, ValidComplaint("第二件投诉：窗口工作人员拒绝受理申请。"));
 
-        var retry = await SubmitAsync(_client, ValidComplaint("第二件投诉：窗口工作人员拒绝受理申请。"), "key-0002");
+        var reused = await SubmitAsync(_client, ValidComplaint("第二件投诉：窗口工作人员拒绝受理申请。"), "key-0002");
+        var guessed = await SubmitAsync(_client, ValidComplaint("随便写的内容，只为试出别人的查询码。"), "key-0002");
 
         other.Response.StatusCode.Should().Be(HttpStatusCode.Created);
-        retry.Response.StatusCode.Should().Be(HttpStatusCode.OK);
-        retry.Body!["trackingNumber"]!.GetValue<string>().Should().Be(keyed.Body!["trackingNumber"]!.GetValue<string>(),
-            "a request with a key is a retry of what that key created, whatever else it resembles");
+        foreach (var attempt in new[] { reused, guessed })
+        {
+            attempt.Response.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+            attempt.Response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+            Error(attempt.Body!, "Idempotency-Key").Should().Contain("已用于另一份内容不同的投诉举报");
+            attempt.Body!.ToJsonString().Should().NotContain(keyed.Body!["queryCode"]!.GetValue<string>(),
+                "whoever reuses or guesses a key must not learn the code that opens the first complainant's case");
+        }
+
         (await DbAsync(db => db.Complaints.CountAsync())).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Submit_StoresAndPrintsTheTextWithoutControlOrBidiCharacters_WhenTheyWereTyped()
+    {
+        var complaint = ValidComplaint("执法人员\u0007态度粗暴，\u202e未出示执法证件并推搡我的家人。");
+        complaint["complainantName"] = "张\u0000三\u202e";
+
+        var (response, body) = await SubmitAsync(_client, complaint);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        var number = body!["trackingNumber"]!.GetValue<string>();
+        var stored = await DbAsync(db => db.Complaints.AsNoTracking().SingleAsync(c => c.TrackingNumber == number));
+        stored.ComplainantName.Should().Be("张三");
+        stored.Description.Should().Be("执法人员态度粗暴，未出示执法证件并推搡我的家人。");
+        var receipt = await DbAsync(db => db.Notices.AsNoTracking().SingleAsync(n => n.CorrelationId == number));
+        receipt.Html.Should().Contain("张三").And.NotContain("&#x0;").And.NotContain("\u202e");
+    }
+
+    [Fact]
+    public async Task Submit_Returns400_WhenTheDescriptionIsTenCharactersOnlyCountingInvisibleOnes()
+    {
+        var (response, problem) = await SubmitAsync(_client, ValidComplaint(new string('\u200b', 20) + "未出示证件"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        Error(problem!, "description").Should().Contain("至少 10 个字");
+        (await DbAsync(db => db.Complaints.CountAsync())).Should().Be(0);
     }
 
     [Fact]
