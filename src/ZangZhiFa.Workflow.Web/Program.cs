@@ -53,7 +53,11 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
         options.SlidingExpiration = true;
         // An API caller gets a status code, not a redirect to a login page.
         options.Events.OnRedirectToLogin = context => ApiOr(context, StatusCodes.Status401Unauthorized);
-        options.Events.OnRedirectToAccessDenied = context => ApiOr(context, StatusCodes.Status403Forbidden);
+        // A signed-in user on a page their role does not open gets a page that says so (there is no
+        // /Account/AccessDenied: the redirect ended in an empty 404).
+        options.Events.OnRedirectToAccessDenied = context => context.Request.Path.StartsWithSegments("/api")
+            ? ApiOr(context, StatusCodes.Status403Forbidden)
+            : AccessDeniedPageAsync(context.HttpContext);
         // A locked account's cookie stops working within a minute, not when it expires.
         options.Events.OnValidatePrincipal = ActiveAccountCheck.ValidatePrincipalAsync;
     });
@@ -141,6 +145,16 @@ static Task ApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuth
     }
 
     return Task.CompletedTask;
+}
+
+static Task AccessDeniedPageAsync(HttpContext context)
+{
+    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+    context.Response.ContentType = "text/html; charset=utf-8";
+    return context.Response.WriteAsync(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+        "<title>无权访问</title></head><body><main><h1>无权访问</h1><p>您的账号没有查看此页面的权限。如需使用，请联系本单位的系统管理员。</p>" +
+        "<p><a href=\"/tasks\">返回待办事项</a> · <a href=\"/logout\">换个账号登录</a></p></main></body></html>");
 }
 
 /// <summary>Entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>

@@ -86,7 +86,8 @@ public sealed class WorkflowRunner(EngineServices services, ILogger<WorkflowRunn
         if (task.Status != WorkflowTaskStatus.Open)
         {
             throw new TaskNotOpenException(task.Id, task.Status == WorkflowTaskStatus.Completed
-                ? $"该任务已由 {task.CompletedBy} 于 {task.CompletedAt:yyyy-MM-dd HH:mm} 办理（{task.Outcome}）"
+                // Local (Beijing) time, as every page shows it.
+                ? $"该任务已由 {task.CompletedBy} 于 {task.CompletedAt?.ToOffset(Services.Calendar.UtcOffset):yyyy-MM-dd HH:mm} 办理（{task.Outcome}）"
                 : "该任务已撤销");
         }
 

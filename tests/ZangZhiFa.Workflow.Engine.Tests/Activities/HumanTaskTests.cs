@@ -136,7 +136,8 @@ public sealed class HumanTaskTests
 
         var act = () => engine.CompleteAsync(task, "不予受理", new JsonObject { ["reason"] = "重复" }, actor: "clerk.b");
 
-        (await act.Should().ThrowAsync<TaskNotOpenException>()).Which.Message.Should().Contain("clerk.a").And.Contain("受理");
+        (await act.Should().ThrowAsync<TaskNotOpenException>()).Which.Message.Should().Contain("clerk.a").And.Contain("受理")
+            .And.Contain(engine.Time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), "in Beijing time, as every page shows it");
     }
 
     [Fact]

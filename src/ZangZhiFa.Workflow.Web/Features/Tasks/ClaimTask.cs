@@ -32,7 +32,14 @@ public static class ClaimTask
         var task = await (await TaskQueries.VisibleAsync(db, user, cancellationToken)).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (task is null)
         {
-            return (null, null);
+            // A colleague's claim took it out of this user's inbox between the page and the click: say so, rather than
+            // "not found" for a task they saw a moment ago. Only for a task they could have taken themselves.
+            var taken = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.AssigneeUser != null && t.AssigneeUser != user.UserName, cancellationToken);
+            var scope = await user.ScopeAsync(cancellationToken);
+            var couldHaveTaken = taken is not null && taken.Status == WorkflowTaskStatus.Open && (taken.Candidates is { } candidates
+                ? candidates.Contains("," + user.UserName + ",", StringComparison.Ordinal)
+                : user.Roles.Contains(taken.AssigneeRole ?? "") && scope.Contains(taken.OrgUnitCode ?? ""));
+            return couldHaveTaken ? (taken, $"该任务已由 {taken!.AssigneeUser} 签收") : (null, null);
         }
 
         if (task.Status != WorkflowTaskStatus.Open)

@@ -73,6 +73,17 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdminPages_Answer403WithAPageSayingSo_WhenSignedInWithoutTheAdminRole()
+    {
+        using var clerk = await SignInAsync(_host, "clerk");
+
+        var response = await clerk.GetAsync(new Uri("/admin/workflows", UriKind.Relative));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("无权访问").And.Contain("href=\"/tasks\"");
+    }
+
+    [Fact]
     public async Task ListWorkflows_ReturnsShippedFlowsWithVersionOne_WhenNothingPublished()
     {
         using var admin = await SignInAsync(_host);

@@ -175,7 +175,12 @@ public sealed class TaskApiTests : IAsyncLifetime
         claimed.StatusCode.Should().Be(HttpStatusCode.OK);
         (await TasksAsync(county, "?mine=true")).Should().ContainSingle();
         (await TasksAsync(city)).Should().BeEmpty("a claimed task is the claimer's");
-        (await city.PostAsync(new Uri($"/api/tasks/{taskId}/claim", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var late = await city.PostAsync(new Uri($"/api/tasks/{taskId}/claim", UriKind.Relative), null);
+        late.StatusCode.Should().Be(HttpStatusCode.Conflict, "the city clerk saw the task a moment ago: 'not found' would be wrong");
+        (await late.Content.ReadAsStringAsync()).Should().Contain("该任务已由 clerk.chengguan 签收");
+        using var elsewhere = await SignedInAsync("handler.lasa");
+        (await elsewhere.PostAsync(new Uri($"/api/tasks/{taskId}/claim", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NotFound,
+            "someone whose role could never have taken it learns nothing about it");
     }
 
     [Fact]
