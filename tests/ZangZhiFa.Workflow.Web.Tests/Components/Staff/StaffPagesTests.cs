@@ -93,6 +93,21 @@ public sealed partial class StaffPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TaskPage_ShowsTheCommentsProblemAtTheComment_WhenTheCommentIsTooLong()
+    {
+        using var clerk = new Browser(_host);
+        await SignInAsync(clerk, "clerk.chengguan");
+        var taskId = TaskIds().Match((await clerk.GetAsync("/tasks")).Html).Groups[1].Value;
+        var page = await clerk.GetAsync($"/tasks/{taskId}");
+
+        var refused = await clerk.SubmitAsync(page, $"/tasks/{taskId}", "complete", [new("outcome", "受理"), new("comment", new string('意', 5001))]);
+
+        refused.Status.Should().Be(HttpStatusCode.BadRequest);
+        refused.Html.Should().Contain("id=\"comment-error\"", "the summary alone does not say what to change");
+        refused.Text.Should().Contain("意见不能超过 5000 字");
+    }
+
+    [Fact]
     public async Task Journey_ClerkAcceptsFromTheInbox_ThenTheHandlerCompletes_AndTheCaseTimelineShowsBoth()
     {
         using var clerk = new Browser(_host);
