@@ -93,6 +93,20 @@ public sealed partial class StaffPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TaskAndCasePages_Answer404WithAPageSayingSo_WhenNothingIsThereForTheUser()
+    {
+        using var clerk = new Browser(_host);
+        await SignInAsync(clerk, "clerk.chengguan");
+
+        foreach (var path in new[] { $"/tasks/{Guid.NewGuid()}", "/cases/TS-2099-999999" })
+        {
+            var page = await clerk.GetAsync(path);
+            page.Status.Should().Be(HttpStatusCode.NotFound, path);
+            page.Text.Should().Contain("未找到", "a 404 with an empty body shows the visitor a blank page");
+        }
+    }
+
+    [Fact]
     public async Task TaskPage_ShowsTheCommentsProblemAtTheComment_WhenTheCommentIsTooLong()
     {
         using var clerk = new Browser(_host);

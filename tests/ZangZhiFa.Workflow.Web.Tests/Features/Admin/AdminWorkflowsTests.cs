@@ -73,6 +73,17 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DesignerPage_Answers404WithAPageSayingSo_WhenNoFlowHasTheId()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.GetAsync(new Uri("/admin/workflows/no-such-flow", UriKind.Relative));
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()).Should().Contain("未找到").And.Contain("href=\"/tasks\"");
+    }
+
+    [Fact]
     public async Task AdminPages_Answer403WithAPageSayingSo_WhenSignedInWithoutTheAdminRole()
     {
         using var clerk = await SignInAsync(_host, "clerk");
