@@ -33,6 +33,13 @@ public static class ValidateCommand
             : new ContentPaths().Resolve(AppContext.BaseDirectory).Templates;
         var validator = new WorkflowValidator(ActivityRegistry.CreateDefault(), new ScriptEngine(), new ScribanNoticeRenderer(templates));
         var (definitions, errors) = DefinitionCatalog.LoadFolder(folder, validator);
+        if (definitions.Count == 0 && errors.Count == 0)
+        {
+            // Nothing checked is not "all valid": most likely the wrong folder was named.
+            output.WriteLine($"{folder}: no workflow definitions (*.json) found");
+            return 2;
+        }
+
         foreach (var error in errors)
         {
             output.WriteLine(error);

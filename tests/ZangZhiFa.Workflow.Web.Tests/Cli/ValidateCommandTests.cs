@@ -49,4 +49,20 @@ public sealed class ValidateCommandTests
     [Fact]
     public void Run_ExitsTwo_WhenFolderIsMissing() =>
         ValidateCommand.Run(["/no/such/folder"], new StringWriter()).Should().Be(2);
+
+    [Fact]
+    public void Run_ExitsTwoSayingSo_WhenTheFolderHoldsNoDefinition()
+    {
+        var folder = Directory.CreateTempSubdirectory("zzf-empty-").FullName;
+        try
+        {
+            var output = new StringWriter();
+            ValidateCommand.Run([folder], output).Should().Be(2, "checking nothing is not success: the wrong folder was named");
+            output.ToString().Should().Contain("no workflow definitions");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
