@@ -50,9 +50,10 @@ public static class ComplaintUpload
 
     /// <summary>
     /// Folds per-file messages (<c>attachments[i]</c>) into one entry under <c>attachments</c>, for a page that has
-    /// one file input: each distinct message once, in file order.
+    /// one file input: in file order, each naming its file (<paramref name="fileNames"/>, as the browser sent them) so
+    /// the visitor knows which one to replace.
     /// </summary>
-    public static Dictionary<string, string>? OneFileField(Dictionary<string, string>? errors)
+    public static Dictionary<string, string>? OneFileField(Dictionary<string, string>? errors, IReadOnlyList<string> fileNames)
     {
         if (errors is null)
         {
@@ -65,8 +66,14 @@ public static class ComplaintUpload
             return errors;
         }
 
+        string Named(KeyValuePair<string, string> error) =>
+            error.Key.Length > FilesField.Length + 2 && int.TryParse(error.Key.AsSpan(FilesField.Length + 1, error.Key.Length - FilesField.Length - 2), out var i)
+                && i < fileNames.Count && Path.GetFileName(fileNames[i]) is { Length: > 0 } name
+                ? $"“{name}”：{error.Value}"
+                : error.Value;
+
         var folded = errors.Where(e => !files.Contains(e)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
-        folded[FilesField] = string.Join(" ", files.Select(e => e.Value).Distinct());
+        folded[FilesField] = string.Join(" ", files.Select(Named).Distinct());
         return folded;
     }
 

@@ -43,11 +43,13 @@ public sealed class AttachmentFieldTests : IAsyncLifetime
     {
         var form = await _browser.GetAsync("/");
 
-        var page = await _browser.SubmitWithFilesAsync(form, "/", "complaint", ComplaintFormTests.ValidForm(form), "attachments", ("发票.pdf", Uploads.Exe()));
+        var page = await _browser.SubmitWithFilesAsync(form, "/", "complaint", ComplaintFormTests.ValidForm(form), "attachments",
+            ("照片.png", Uploads.Png()), ("发票.pdf", Uploads.Exe()));
 
         page.Status.Should().Be(HttpStatusCode.OK);
-        page.ById("attachments-error").Should().StartWith("错误：附件内容与文件类型不符");
-        page.Text.Should().Contain("<a href=\"#attachments\">证据材料：附件内容与文件类型不符");
+        page.ById("attachments-error").Should().StartWith("错误：“发票.pdf”：附件内容与文件类型不符", "the visitor must know which of the files to replace")
+            .And.NotContain("照片.png");
+        page.Text.Should().Contain("<a href=\"#attachments\">证据材料：“发票.pdf”：附件内容与文件类型不符");
         page.InputValue("Input.ComplainantName").Should().Be("次仁卓玛");
         page.SelectedValue("Input.Category").Should().Be("野蛮执法");
         (await DbAsync(db => db.Complaints.CountAsync())).Should().Be(0);
