@@ -25,7 +25,7 @@ public sealed record CaseFile(
     IReadOnlyList<CaseEvent> Timeline,
     IReadOnlyList<CaseFlow> Flows);
 
-public sealed record CaseParties(string Category, string Description, string? OccurredAt, string? Location, string RespondentUnitCode, string? RespondentOfficer, bool Anonymous, string ComplainantName, string IdNumber, string Phone, string Email, string Address, bool IdentityShown);
+public sealed record CaseParties(string Category, string Description, string? OccurredAt, string? Location, string RespondentUnitCode, string? RespondentOfficer, bool Anonymous, string ComplainantName, string IdNumber, string Phone, string Email, string Address, bool IdentityShown, string? RespondentUnitName, bool Enterprise);
 
 /// <summary>
 /// One flow of the case: the root (<see cref="ParentInstanceId"/> null) or one started under it. <see cref="Label"/>
@@ -177,9 +177,12 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
         // supervisor's, a 问责's) give nobody a reason to know who complained.
         var identityShown = await IdentityShownAsync(instance.Id, cancellationToken);
         var mask = IdentityMask(complaint, identityShown);
+        // 涉企 is not identity: whether an enterprise complained decides how the case is handled (a supervisor is invited).
+        var respondent = complaint is null ? null : await orgs.FindAsync(complaint.RespondentUnitCode, cancellationToken);
         CaseParties? parties = complaint is null ? null : new CaseParties(
             complaint.Category, complaint.Description, complaint.OccurredAt, complaint.Location, complaint.RespondentUnitCode, complaint.RespondentOfficer, complaint.Anonymous,
-            Show(complaint.ComplainantName), Show(complaint.IdNumber), Show(complaint.Phone), Show(complaint.Email), Show(complaint.Address), identityShown);
+            Show(complaint.ComplainantName), Show(complaint.IdNumber), Show(complaint.Phone), Show(complaint.Email), Show(complaint.Address), identityShown,
+            respondent?.Name, complaint.Enterprise);
 
         return new CaseFile(caseNumber, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), parties,
             [.. tasks.Select(t => new CaseTask(t.Id, t.ActivityId, mask(t.Title)!, t.AssigneeRole, t.OrgUnitCode, t.AssigneeUser, t.Status.ToString(), t.CreatedAt, t.DueAt, t.CompletedAt, t.CompletedBy, t.Outcome, mask(t.Comment), t.EscalationLevel, t.InstanceId, Flow(t.InstanceId)))],

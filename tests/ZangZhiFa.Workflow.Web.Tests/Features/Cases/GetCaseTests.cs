@@ -131,6 +131,24 @@ public sealed class GetCaseTests : IAsyncLifetime
         body["complaint"]!["identityShown"]!.GetValue<bool>().Should().BeTrue();
     }
 
+    [Fact]
+    public async Task GetCase_ShowsWhetherAnEnterpriseComplainedAndTheRespondentsName_ToEveryoneWhoSeesTheCase()
+    {
+        using var publicClient = _host.CreateClient();
+        var complaint = ValidComplaint("某公司反映：市场监管执法人员在检查中要求停业整顿却不出具任何文书。");
+        complaint["enterprise"] = true;
+        var (_, created) = await SubmitAsync(publicClient, complaint);
+        var number = created!["trackingNumber"]!.GetValue<string>();
+        using var lead = await StaffClients.SignedInAsync(_host, "lead");
+
+        var body = (await lead.GetFromJsonAsync<JsonObject>($"/api/cases/{number}"))!;
+        var page = await lead.GetStringAsync(new Uri($"/cases/{number}", UriKind.Relative));
+
+        body["complaint"]!["enterprise"]!.GetValue<bool>().Should().BeTrue("涉企 decides how the case is handled and is not identity");
+        body["complaint"]!["respondentUnitName"]!.GetValue<string>().Should().Be("城关区城市管理综合行政执法局");
+        System.Net.WebUtility.HtmlDecode(page).Should().Contain("是（企业投诉）").And.Contain("城关区城市管理综合行政执法局");
+    }
+
     [Theory]
     [InlineData("lead")]
     [InlineData("reviewer")]
