@@ -67,6 +67,13 @@ public static partial class BadRequestProblems
             return InvalidJson(json);
         }
 
+        // A missing body is the body's problem, not that of the handler's parameter that would have held it.
+        if (ex.StatusCode == StatusCodes.Status400BadRequest
+            && (ex.Message.Contains("from body", StringComparison.Ordinal) || ex.Message.Contains("no body was provided", StringComparison.Ordinal)))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["请求内容为空"] }, title: "提交内容格式错误");
+        }
+
         // The framework's message names the parameter with its .NET type ("Failed to bind parameter \"int? page\" …"):
         // answer with the name only, in the same shape as a field error.
         if (ex.StatusCode == StatusCodes.Status400BadRequest && Parameter().Match(ex.Message) is { Success: true } match)

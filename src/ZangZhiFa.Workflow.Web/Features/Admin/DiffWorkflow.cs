@@ -7,8 +7,11 @@ namespace ZangZhiFa.Workflow.Web.Features.Admin;
 public static class DiffWorkflow
 {
     public static void Map(IEndpointRouteBuilder admin) =>
-        admin.MapGet("/workflows/{id}/diff", Results<Ok<DefinitionDiff>, NotFound<string>> (string id, int from, int to, DefinitionCatalog catalog) =>
-            catalog.Find(id, from) is not { } before ? TypedResults.NotFound($"v{from}")
-            : catalog.Find(id, to) is not { } after ? TypedResults.NotFound($"v{to}")
+        admin.MapGet("/workflows/{id}/diff", Results<Ok<DefinitionDiff>, ProblemHttpResult> (string id, int from, int to, DefinitionCatalog catalog) =>
+            catalog.Find(id, from) is not { } before ? Missing(id, from)
+            : catalog.Find(id, to) is not { } after ? Missing(id, to)
             : TypedResults.Ok(DefinitionDiff.Between(before, after)));
+
+    private static ProblemHttpResult Missing(string id, int version) =>
+        TypedResults.Problem(title: $"流程 “{id}” 没有已发布的 v{version}", statusCode: StatusCodes.Status404NotFound);
 }

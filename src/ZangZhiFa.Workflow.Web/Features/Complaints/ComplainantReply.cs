@@ -21,7 +21,7 @@ public enum ComplainantReplyStatus
 public sealed record ComplainantReply(ComplainantReplyStatus Status, Dictionary<string, string[]>? Errors = null)
 {
     /// <summary>The API's answer: 204, 400 naming fields, 429, 404, or 409 when the flow is not waiting for this.</summary>
-    public Results<NoContent, ValidationProblem, NotFound<TrackComplaint.ProblemDetailsBody>, ProblemHttpResult> ToHttpResult(string invalidTitle, string notWaitingTitle) =>
+    public Results<NoContent, ValidationProblem, ProblemHttpResult> ToHttpResult(string invalidTitle, string notWaitingTitle) =>
         Status switch
         {
             ComplainantReplyStatus.Accepted => TypedResults.NoContent(),

@@ -17,7 +17,7 @@ public static class RateComplaint
     public sealed record Request(string? Rating, string? Comment);
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/complaints/{trackingNumber}/satisfaction", async Task<Results<NoContent, ValidationProblem, NotFound<TrackComplaint.ProblemDetailsBody>, ProblemHttpResult>> (
+        app.MapPost("/api/complaints/{trackingNumber}/satisfaction", async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> (
             string trackingNumber, string? queryCode, Request request, HttpContext http, Handler handler, CancellationToken cancellationToken) =>
         {
             var reply = await handler.HandleAsync(trackingNumber, queryCode, request, http, cancellationToken);

@@ -12,7 +12,7 @@ public static class SupplementComplaint
     public sealed record Request(string? Text);
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/api/complaints/{trackingNumber}/supplement", async Task<Results<NoContent, ValidationProblem, NotFound<TrackComplaint.ProblemDetailsBody>, ProblemHttpResult>> (
+        app.MapPost("/api/complaints/{trackingNumber}/supplement", async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> (
             string trackingNumber, string? queryCode, Request request, HttpContext http, Handler handler, CancellationToken cancellationToken) =>
         {
             var reply = await handler.HandleAsync(trackingNumber, queryCode, request, http, cancellationToken);

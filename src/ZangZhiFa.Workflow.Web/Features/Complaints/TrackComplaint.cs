@@ -22,7 +22,7 @@ public static class TrackComplaint
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/complaints/{trackingNumber}", async Task<Results<Ok<Response>, NotFound<ProblemDetailsBody>, ProblemHttpResult>> (
+        app.MapGet("/api/complaints/{trackingNumber}", async Task<Results<Ok<Response>, ProblemHttpResult>> (
             string trackingNumber, string? queryCode, HttpContext http, Handler handler, CancellationToken cancellationToken) =>
         {
             var (complaint, blocked) = await handler.AuthoriseAsync(trackingNumber, queryCode, http, cancellationToken);
@@ -34,7 +34,7 @@ public static class TrackComplaint
             return complaint is null ? NotFound() : TypedResults.Ok(await handler.DescribeAsync(complaint, queryCode!, cancellationToken));
         });
 
-        app.MapGet("/api/complaints/{trackingNumber}/notices/{noticeId:guid}", async Task<Results<ContentHttpResult, NotFound<ProblemDetailsBody>, ProblemHttpResult>> (
+        app.MapGet("/api/complaints/{trackingNumber}/notices/{noticeId:guid}", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
             string trackingNumber, Guid noticeId, string? queryCode, HttpContext http, Handler handler, CancellationToken cancellationToken) =>
         {
             var (complaint, blocked) = await handler.AuthoriseAsync(trackingNumber, queryCode, http, cancellationToken);
@@ -51,10 +51,11 @@ public static class TrackComplaint
     /// <summary>Notices for the complainant carry this audience in the flow definition.</summary>
     public const string ComplainantAudience = "complainant";
 
-    public sealed record ProblemDetailsBody(string Title, int Status);
 
-    internal static NotFound<ProblemDetailsBody> NotFound() =>
-        TypedResults.NotFound(new ProblemDetailsBody("未找到该投诉举报：请核对登记编号和查询码", StatusCodes.Status404NotFound));
+    // A problem document like every other refusal of the API (application/problem+json), the same for a wrong code and
+    // an unknown number.
+    internal static ProblemHttpResult NotFound() =>
+        TypedResults.Problem(title: "未找到该投诉举报：请核对登记编号和查询码", statusCode: StatusCodes.Status404NotFound);
 
     internal static ProblemHttpResult TooManyAttempts() =>
         TypedResults.Problem(title: "查询失败次数过多，请稍后再试", statusCode: StatusCodes.Status429TooManyRequests);

@@ -236,6 +236,18 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Diff_Returns404ProblemNamingTheVersion_WhenAVersionDoesNotExist()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.GetAsync(new Uri("/api/admin/workflows/complaint-intake/diff?from=1&to=5", UriKind.Relative));
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>().Should().Contain("v5");
+    }
+
+    [Fact]
     public async Task Diff_ListsAddedActivityAndRewiredConnections_BetweenVersionOneAndTwo()
     {
         using var admin = await SignInAsync(_host);

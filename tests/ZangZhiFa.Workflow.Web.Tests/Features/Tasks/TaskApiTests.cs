@@ -130,6 +130,7 @@ public sealed class TaskApiTests : IAsyncLifetime
 
     [Theory]
     [InlineData("not json", "$", "请求内容不是有效的 JSON")]
+    [InlineData("", "$", "请求内容为空")]
     [InlineData("{\"outcome\": [\"受理\"]}", "outcome", "格式不正确")]
     [InlineData("{\"outcome\": \"不予受理\", \"fields\": \"理由\"}", "fields", "格式不正确")]
     public async Task Complete_Returns400ProblemNamingTheField_WhenTheBodyDoesNotRead(string body, string field, string message)
