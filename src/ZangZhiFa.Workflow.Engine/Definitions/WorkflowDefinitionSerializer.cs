@@ -42,8 +42,11 @@ public static class WorkflowDefinitionSerializer
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "";
-            throw new DefinitionFormatException(source, $"invalid JSON{where}: {ex.Message}");
+            // The parser's own text ends with the path and position again, in its internal zero-based form: cut there.
+            var where = ex.LineNumber is { } line ? $" 第 {line + 1} 行第 {ex.BytePositionInLine + 1} 列" : "";
+            var path = ex.Path is { Length: > 1 } p ? $"（{p}）" : "";
+            var detail = ex.Message.Split(" Path: ", 2)[0].Split(" LineNumber: ", 2)[0].TrimEnd(' ', '|', '.');
+            throw new DefinitionFormatException(source, $"JSON 格式错误 (invalid JSON){where}{path}：{detail}");
         }
     }
 

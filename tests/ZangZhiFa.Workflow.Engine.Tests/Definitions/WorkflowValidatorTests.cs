@@ -200,7 +200,7 @@ public sealed class WorkflowValidatorTests
 
         definitions.Select(d => d.Id).Should().Equal("sample");
         errors.Should().Contain(e => e.File == "broken.json" && e.Connection == "inform --done--> nowhere");
-        errors.Should().Contain(e => e.File == "not-json.json" && e.Message.StartsWith("invalid JSON (line 1"));
+        errors.Should().Contain(e => e.File == "not-json.json" && e.Message.StartsWith("JSON 格式错误 (invalid JSON) 第 1 行") && !e.Message.Contains("LineNumber"));
     }
 
     [Fact]

@@ -299,7 +299,7 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-        ErrorTexts(body).Should().ContainSingle().Which.Should().StartWith("complaint-intake.json: invalid JSON (line 2");
+        ErrorTexts(body).Should().ContainSingle().Which.Should().StartWith("complaint-intake.json: JSON 格式错误 (invalid JSON) 第 2 行");
     }
 
     [Fact]
