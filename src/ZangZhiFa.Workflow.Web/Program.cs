@@ -29,6 +29,10 @@ if (args is ["validate", ..])
 
 var verifyAudit = args.Contains(VerifyAuditCommand.Switch);
 var builder = WebApplication.CreateBuilder(args.Where(a => a != VerifyAuditCommand.Switch).ToArray());
+// Serve the CSS and scripts from the build output in every environment, not only Development: started from `bin/`
+// as Production, the pages came without styles and the designer without its script (empty 200s). A published app
+// has no such manifest and serves wwwroot as usual.
+builder.WebHost.UseStaticWebAssets();
 if (!builder.Environment.IsDevelopment())
 {
     builder.Logging.ClearProviders().AddJsonConsole();
