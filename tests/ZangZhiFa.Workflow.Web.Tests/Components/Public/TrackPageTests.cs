@@ -76,6 +76,7 @@ public sealed class TrackPageTests : IAsyncLifetime
         page.ById("status").Should().Be("སྒྲུབ་བཞིན་པ།");
         page.ById("stage").Should().Be("待补正", "stage and timeline are the flow's own Chinese texts");
         page.Text.Should().Contain("ཁ་སྣོན་འབུལ།");
+        page.ById("case-title").Should().NotContain("：", "a Tibetan label ends with its shad, not a Chinese colon");
     }
 
     [Fact]
