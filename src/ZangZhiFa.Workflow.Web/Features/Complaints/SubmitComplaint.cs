@@ -59,11 +59,13 @@ public static partial class SubmitComplaint
 
     public sealed record Response(string TrackingNumber, string QueryCode);
 
-    /// <summary>What happened: a new complaint, an earlier one returned again, or field errors.</summary>
-    public sealed record Outcome(Response? Created, Response? Existing, Dictionary<string, string[]>? Errors);
+    /// <summary>
+    /// What happened: a new complaint, an earlier one returned again, or field errors — <paramref name="KeyReused"/> when
+    /// the one error is an <c>Idempotency-Key</c> that already named a complaint with other content.
+    /// </summary>
+    public sealed record Outcome(Response? Created, Response? Existing, Dictionary<string, string[]>? Errors, bool KeyReused = false);
 
-    /// <summary>The error field when an <c>Idempotency-Key</c> already named a complaint with other content.</summary>
-    public const string KeyReusedField = "Idempotency-Key";
+    private const string KeyField = "Idempotency-Key";
 
     private const string KeyReusedMessage = "该 Idempotency-Key 已用于另一份内容不同的投诉举报；新的投诉请使用新的键";
 
@@ -108,7 +110,7 @@ public static partial class SubmitComplaint
         {
             // A reused key is not a wrong field value but a request that contradicts an earlier one: 422, as the
             // IETF Idempotency-Key draft has it, with the same problem shape naming the header.
-            return errors.ContainsKey(KeyReusedField) && errors.Count == 1
+            return outcome.KeyReused
                 ? TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status422UnprocessableEntity, Title = "Idempotency-Key 重复使用" })
                 : TypedResults.ValidationProblem(errors, title: "提交内容有误，请按提示修改");
         }
@@ -302,7 +304,7 @@ public static partial class SubmitComplaint
 
             if (idempotencyKey is { Length: > 100 })
             {
-                errors["Idempotency-Key"] = ["Idempotency-Key 不能超过 100 个字符"];
+                errors[KeyField] = ["Idempotency-Key 不能超过 100 个字符"];
             }
 
             if (errors.Count > 0)
@@ -317,7 +319,7 @@ public static partial class SubmitComplaint
             // A client's key names one submission: sent again with other content it is the client's mistake, and answering
             // it with the first complaint's number and query code would hand that case to whoever reused or guessed the key.
             Outcome Answer(Complaint found) => !keyIsServerIssued && idempotencyKey is not null && found.IdempotencyKey == idempotencyKey && found.ContentHash != contentHash
-                ? new Outcome(null, null, new Dictionary<string, string[]>(StringComparer.Ordinal) { [KeyReusedField] = [KeyReusedMessage] })
+                ? new Outcome(null, null, new Dictionary<string, string[]>(StringComparer.Ordinal) { [KeyField] = [KeyReusedMessage] }, KeyReused: true)
                 : new Outcome(null, new Response(found.TrackingNumber, access.Reveal(found)), null);
 
             // A resubmission of a committed complaint (a retry with its key, a second click) is answered before it takes a number.

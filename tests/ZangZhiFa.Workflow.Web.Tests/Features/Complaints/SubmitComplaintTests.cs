@@ -173,6 +173,16 @@ public sealed class SubmitComplaintTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Submit_Returns400NotTheReusedKeys422_WhenTheKeyIsOnlyTooLong()
+    {
+        var (response, problem) = await SubmitAsync(_client, ValidComplaint(), new string('k', 101));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, "an overlong key is a wrong value, not a key used before");
+        Error(problem!, "Idempotency-Key").Should().Contain("不能超过 100 个字符");
+        (await DbAsync(db => db.Complaints.CountAsync())).Should().Be(0);
+    }
+
+    [Fact]
     public async Task Submit_StoresAndPrintsTheTextWithoutControlOrBidiCharacters_WhenTheyWereTyped()
     {
         var complaint = ValidComplaint("执法人员\u0007态度粗暴，\u202e未出示执法证件并推搡我的家人。");
