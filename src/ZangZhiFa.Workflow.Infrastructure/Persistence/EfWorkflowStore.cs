@@ -299,7 +299,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             if (writeGate.GroupCommit && !_lowered && db.Database.IsSqlite())
             {
                 // The commit only writes the log; SyncAsync flushes it once the turn is handed on (see SqliteWriteGate).
-                await PragmaAsync("PRAGMA synchronous=NORMAL", cancellationToken);
+                await SqliteStatements.ExecuteAsync(db.Database.GetDbConnection(), "PRAGMA synchronous=NORMAL", cancellationToken);
                 _lowered = true;
             }
 
@@ -321,7 +321,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             {
                 _lowered = false;
                 // The pool lends this connection out again: it goes back with the configured durability.
-                await PragmaAsync($"PRAGMA synchronous={writeGate.Synchronous}", CancellationToken.None);
+                await SqliteStatements.ExecuteAsync(db.Database.GetDbConnection(), "PRAGMA synchronous=" + writeGate.Synchronous, CancellationToken.None);
             }
         }
         finally
@@ -338,12 +338,6 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             _syncPending = false;
             await writeGate.SyncAsync(db.Database.GetDbConnection().DataSource, cancellationToken);
         }
-    }
-
-    private async Task PragmaAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var lease = SqliteStatements.Command(db.Database.GetDbConnection(), null, sql);
-        await lease.Command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The timer bookmarks added or removed in this unit go to the outbox in the same commit.</summary>

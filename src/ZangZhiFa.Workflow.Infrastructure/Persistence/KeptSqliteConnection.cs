@@ -205,6 +205,13 @@ internal static class SqliteStatements
         return new Lease(command, owned: true);
     }
 
+    /// <summary>Runs a statement without parameters or results (a PRAGMA) on <paramref name="connection"/>, kept prepared.</summary>
+    public static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var lease = Command(connection, null, sql);
+        await lease.Command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public readonly struct Lease(DbCommand command, bool owned) : IAsyncDisposable
     {
         public DbCommand Command { get; } = command;

@@ -81,22 +81,16 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
     {
         using (await EnterAsync(cancellationToken))
         {
-            await PragmaAsync(connection, "PRAGMA synchronous=NORMAL", cancellationToken);
+            await SqliteStatements.ExecuteAsync(connection, "PRAGMA synchronous=NORMAL", cancellationToken);
             try
             {
                 return await write();
             }
             finally
             {
-                await PragmaAsync(connection, "PRAGMA synchronous=" + Synchronous, CancellationToken.None);
+                await SqliteStatements.ExecuteAsync(connection, "PRAGMA synchronous=" + Synchronous, CancellationToken.None);
             }
         }
-    }
-
-    private static async Task PragmaAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var lease = SqliteStatements.Command(connection, null, sql);
-        await lease.Command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

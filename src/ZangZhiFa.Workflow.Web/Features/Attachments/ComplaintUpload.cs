@@ -66,8 +66,9 @@ public static class ComplaintUpload
             return errors;
         }
 
+        // attachments[i] names the i-th file; the bare attachments (the count) names none.
         string Named(KeyValuePair<string, string> error) =>
-            error.Key.Length > FilesField.Length + 2 && int.TryParse(error.Key.AsSpan(FilesField.Length + 1, error.Key.Length - FilesField.Length - 2), out var i)
+            error.Key != FilesField && int.TryParse(error.Key[(FilesField.Length + 1)..^1], out var i)
                 && i < fileNames.Count && Path.GetFileName(fileNames[i]) is { Length: > 0 } name
                 ? $"“{name}”：{error.Value}"
                 : error.Value;

@@ -34,12 +34,11 @@ public static class ClaimTask
         {
             // A colleague's claim took it out of this user's inbox between the page and the click: say so, rather than
             // "not found" for a task they saw a moment ago. Only for a task they could have taken themselves.
-            var taken = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.AssigneeUser != null && t.AssigneeUser != user.UserName, cancellationToken);
-            var scope = await user.ScopeAsync(cancellationToken);
-            var couldHaveTaken = taken is not null && taken.Status == WorkflowTaskStatus.Open && (taken.Candidates is { } candidates
-                ? candidates.Contains("," + user.UserName + ",", StringComparison.Ordinal)
-                : user.Roles.Contains(taken.AssigneeRole ?? "") && scope.Contains(taken.OrgUnitCode ?? ""));
-            return couldHaveTaken ? (taken, $"该任务已由 {taken!.AssigneeUser} 签收") : (null, null);
+            var taken = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(
+                t => t.Id == id && t.Status == WorkflowTaskStatus.Open && t.AssigneeUser != null && t.AssigneeUser != user.UserName, cancellationToken);
+            return taken is not null && TaskQueries.OfferedTo(taken, user.UserName, user.Roles, await user.ScopeAsync(cancellationToken))
+                ? (taken, $"该任务已由 {taken.AssigneeUser} 签收")
+                : (null, null);
         }
 
         if (task.Status != WorkflowTaskStatus.Open)

@@ -47,7 +47,7 @@ public static class TaskQueries
     {
         var roleList = roles.ToList();
         var unitList = scope.ToList();
-        var marker = "," + me + ",";
+        var marker = CandidateMarker(me);
         return (db.Tasks.Where(t => t.AssigneeUser == me),
                 db.Tasks.Where(t => t.AssigneeUser == null && t.Candidates == null && roleList.Contains(t.AssigneeRole!) && unitList.Contains(t.OrgUnitCode!)),
                 // COALESCE rather than IS NULL on purpose: SQLite can use IX_tasks_inbox_mine for "AssigneeUser IS NULL"
@@ -55,6 +55,18 @@ public static class TaskQueries
                 // task in the table (~80 ms with 200,000 open tasks, bench/README.md); a test checks the plan.
                 db.Tasks.Where(t => (t.AssigneeUser ?? "") == "" && t.Candidates != null && t.Candidates.Contains(marker)));
     }
+
+    /// <summary>
+    /// Whether <paramref name="task"/> is offered to the user whoever holds it now: the rule of the group and pool parts
+    /// of <see cref="Halves"/>, for one task in memory (a claim that lost to a colleague says so only to those).
+    /// </summary>
+    public static bool OfferedTo(WorkflowTask task, string me, IEnumerable<string> roles, IEnumerable<string> scope) =>
+        task.Candidates is { } candidates
+            ? candidates.Contains(CandidateMarker(me), StringComparison.Ordinal)
+            : task.AssigneeRole is { } role && roles.Contains(role) && task.OrgUnitCode is { } unit && scope.Contains(unit);
+
+    // Pool tasks list their candidates as ",a,b,": a name is matched whole.
+    private static string CandidateMarker(string me) => "," + me + ",";
 
     /// <summary>
     /// Keeps the context's connection open for the rest of the request. An inbox read is up to six small queries;

@@ -81,6 +81,12 @@ public sealed class SubmitLegalReviewTests : IAsyncLifetime
         (await TaskTitlesAsync(market)).Should().BeEmpty();
         var late = await market.PostAsJsonAsync($"/api/tasks/{id}/complete", new { outcome = "退回补充材料", fields = new { missing = "检测报告原件" } });
         late.StatusCode.Should().Be(HttpStatusCode.NotFound, "first come first served: the claim decided it");
+        var lateClaim = await market.PostAsync(new Uri($"/api/tasks/{id}/claim", UriKind.Relative), null);
+        lateClaim.StatusCode.Should().Be(HttpStatusCode.Conflict, "the other candidate saw the task a moment ago");
+        (await lateClaim.Content.ReadAsStringAsync()).Should().Contain("该任务已由 reviewer.chengguan 签收");
+        using var region = await SignedInAsync("reviewer");
+        (await region.PostAsync(new Uri($"/api/tasks/{id}/claim", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NotFound,
+            "a reviewer who was never a candidate learns nothing about the pool task");
     }
 
     [Fact]
