@@ -111,6 +111,7 @@ app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseExpiredFormPages();
 app.MapStaticAssets();
 app.MapHealthEndpoint();
 ListOrgUnits.Map(app);

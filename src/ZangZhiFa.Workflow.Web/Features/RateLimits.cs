@@ -16,10 +16,9 @@ public static class RateLimits
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, cancellationToken) =>
             {
-                // Says when to try again, so a client (or another system) need not guess.
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    SetRetryAfter(context.HttpContext.Response, retryAfter);
                 }
 
                 var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
@@ -34,4 +33,8 @@ public static class RateLimits
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
     }
+
+    /// <summary>Says when to come back (<c>Retry-After</c>, whole seconds, at least one), so a client need not guess.</summary>
+    public static void SetRetryAfter(HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

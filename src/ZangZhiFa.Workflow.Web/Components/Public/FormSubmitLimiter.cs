@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using ZangZhiFa.Workflow.Web.Features;
 using ZangZhiFa.Workflow.Web.Features.Complaints;
 
 namespace ZangZhiFa.Workflow.Web.Components.Public;
@@ -20,9 +21,15 @@ public sealed class FormSubmitLimiter : IDisposable
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
     }
 
+    /// <summary>Takes one submission from the address's allowance; a refusal also tells the visitor when to come back (<c>Retry-After</c>).</summary>
     public bool TryAcquire(HttpContext http)
     {
         using var lease = _limiter.AttemptAcquire(LookupGuard.ClientOf(http));
+        if (!lease.IsAcquired && lease.TryGetMetadata(MetadataName.RetryAfter, out var wait))
+        {
+            RateLimits.SetRetryAfter(http.Response, wait);
+        }
+
         return lease.IsAcquired;
     }
 

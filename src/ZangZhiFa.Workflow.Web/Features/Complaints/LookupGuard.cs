@@ -12,17 +12,25 @@ public sealed class LookupGuard(TimeProvider time, IConfiguration configuration)
     private readonly int _limit = configuration.GetValue("RateLimits:LookupFailures", 10);
     private readonly TimeSpan _window = TimeSpan.FromMinutes(configuration.GetValue("RateLimits:LookupWindowMinutes", 10));
 
-    public bool IsBlocked(string client)
+    /// <summary>How long this client stays refused; null when it is not.</summary>
+    public TimeSpan? BlockedFor(string client)
     {
         if (!_failures.TryGetValue(client, out var failures))
         {
-            return false;
+            return null;
         }
 
         lock (failures)
         {
             Trim(failures);
-            return failures.Count >= _limit;
+            if (failures.Count < _limit)
+            {
+                return null;
+            }
+
+            // Refused until enough failures have left the window for the count to drop below the limit.
+            var freeing = failures.ElementAt(failures.Count - _limit);
+            return freeing + _window - time.GetUtcNow();
         }
     }
 
@@ -39,7 +47,7 @@ public sealed class LookupGuard(TimeProvider time, IConfiguration configuration)
     private void Trim(Queue<DateTimeOffset> failures)
     {
         var cutoff = time.GetUtcNow() - _window;
-        while (failures.TryPeek(out var oldest) && oldest < cutoff)
+        while (failures.TryPeek(out var oldest) && oldest <= cutoff)
         {
             failures.Dequeue();
         }

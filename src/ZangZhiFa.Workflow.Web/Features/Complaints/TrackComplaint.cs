@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Model;
 using ZangZhiFa.Workflow.Infrastructure.Complaints;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
+using ZangZhiFa.Workflow.Web.Features;
 
 namespace ZangZhiFa.Workflow.Web.Features.Complaints;
 
@@ -66,8 +67,9 @@ public static class TrackComplaint
         public async Task<(Complaint? Complaint, bool Blocked)> AuthoriseAsync(string trackingNumber, string? queryCode, HttpContext http, CancellationToken cancellationToken)
         {
             var client = LookupGuard.ClientOf(http);
-            if (guard.IsBlocked(client))
+            if (guard.BlockedFor(client) is { } wait)
             {
+                RateLimits.SetRetryAfter(http.Response, wait);
                 return (null, true);
             }
 

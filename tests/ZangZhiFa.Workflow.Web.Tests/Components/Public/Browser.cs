@@ -81,14 +81,14 @@ public sealed class Browser(WorkflowHost host) : IDisposable
 
 /// <summary>A response as a page. <see cref="Html"/> is the raw markup; <see cref="Text"/> decodes the character
 /// references Blazor writes for every non-ASCII character (its renderer hard-codes the default HTML encoder).</summary>
-public sealed partial record Page(HttpStatusCode Status, string Html, Uri? Location, IReadOnlyList<string> SetCookies)
+public sealed partial record Page(HttpStatusCode Status, string Html, Uri? Location, IReadOnlyList<string> SetCookies, TimeSpan? RetryAfter = null)
 {
     public static async Task<Page> ReadAsync(HttpResponseMessage response)
     {
         using (response)
         {
             var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
-            return new Page(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location, cookies);
+            return new Page(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location, cookies, response.Headers.RetryAfter?.Delta);
         }
     }
 

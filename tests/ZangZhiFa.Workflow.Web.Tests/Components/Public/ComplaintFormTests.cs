@@ -188,6 +188,38 @@ public sealed class ComplaintFormTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_ShowsTheFormAgainAsTypedAndFilesNothing_WhenTheAntiforgeryCookieWasLost()
+    {
+        var form = await _browser.GetAsync("/");
+        using var restarted = new Browser(_host);
+
+        var expired = await restarted.SubmitAsync(form, "/", "complaint", ValidForm(form));
+        var sent = await restarted.SubmitAsync(expired, "/", "complaint", ValidForm(expired));
+
+        expired.Status.Should().Be(HttpStatusCode.BadRequest);
+        expired.ById("form-expired").Should().StartWith("页面已过期").And.Contain("没有提交");
+        expired.InputValue("Input.ComplainantName").Should().Be("次仁卓玛");
+        System.Net.WebUtility.HtmlDecode(expired.TextAreaHtml("Input.Description")).Should().StartWith("2026年3月1日上午");
+        expired.InputValue("Input.Token").Should().Be(form.InputValue("Input.Token"), "sending it again is still the same submission");
+        sent.Status.Should().Be(HttpStatusCode.Found);
+        (await ComplaintCountAsync()).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Post_SaysThePageExpiredInTibetan_WhenTheVisitorReadsTibetan()
+    {
+        var form = await _browser.GetAsync("/?lang=bo");
+        using var restarted = new Browser(_host);
+        await restarted.GetAsync("/track?lang=bo");
+
+        var expired = await restarted.SubmitAsync(form, "/", "complaint", ValidForm(form));
+
+        expired.Status.Should().Be(HttpStatusCode.BadRequest);
+        expired.ById("form-expired").Should().StartWith("ཤོག་ངོས་").And.NotContain("页面");
+        (await ComplaintCountAsync()).Should().Be(0);
+    }
+
+    [Fact]
     public async Task Post_EncodesScriptFromTheDescription_WhenTheFormComesBack()
     {
         var form = await _browser.GetAsync("/");
@@ -255,6 +287,7 @@ public sealed class ComplaintFormRateLimitTests
 
         first.Status.Should().Be(HttpStatusCode.Found);
         second.Status.Should().Be(HttpStatusCode.TooManyRequests);
+        second.RetryAfter.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(1), "the allowance is per minute");
         second.Text.Should().Contain("提交过于频繁，请稍后再试。");
         second.InputValue("Input.ComplainantName").Should().Be("次仁卓玛");
     }

@@ -171,6 +171,24 @@ public sealed class TrackPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rate_KeepsTheCommentAndRecordsNothing_WhenThePageExpired()
+    {
+        var page = await OpenAsync();
+        var rating = await _browser.FollowAsync(await _browser.SubmitAsync(page, "/track", "supplement", [new("Supplement.Text", "补充材料：现场视频。")]));
+        using var elsewhere = new Browser(_host);
+        var foreignToken = await elsewhere.GetAsync("/track");
+
+        var expired = await _browser.SubmitAsync(foreignToken, "/track", "rating", [new("Rating.Rating", "不满意"), new("Rating.Comment", "处理太慢")]);
+        var again = await _browser.GetAsync("/track");
+
+        expired.Status.Should().Be(HttpStatusCode.BadRequest);
+        expired.ById("track-problem").Should().Be("页面已过期（安全校验未通过），刚才的操作没有执行，请再试一次。");
+        System.Net.WebUtility.HtmlDecode(expired.TextAreaHtml("Rating.Comment")).Should().Be("处理太慢");
+        again.ById("status").Should().Be("办理中", "nothing was rated");
+        again.Html.Should().Contain("name=\"Rating.Rating\"");
+    }
+
+    [Fact]
     public async Task Rate_SaysTheCaseIsNotWaiting_WhenItIsNotAtTheRatingStage()
     {
         var page = await OpenAsync();

@@ -93,6 +93,57 @@ public sealed partial class StaffPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TaskPage_KeepsWhatWasTypedAndCompletesNothing_WhenThePageExpired()
+    {
+        using var clerk = new Browser(_host);
+        using var otherTab = new Browser(_host);
+        await SignInAsync(clerk, "clerk.chengguan");
+        await SignInAsync(otherTab, "clerk.chengguan");
+        var taskId = TaskIds().Match((await clerk.GetAsync("/tasks")).Html).Groups[1].Value;
+        var foreignToken = await otherTab.GetAsync($"/tasks/{taskId}");
+
+        var expired = await clerk.SubmitAsync(foreignToken, $"/tasks/{taskId}", "complete", [new("outcome", "受理"), new("comment", "符合受理条件，予以受理")]);
+        var again = await clerk.GetAsync($"/tasks/{taskId}");
+
+        expired.Status.Should().Be(HttpStatusCode.BadRequest);
+        expired.ById("form-expired").Should().StartWith("页面已过期").And.Contain("办理没有提交");
+        WebUtility.HtmlDecode(expired.TextAreaHtml("comment")).Should().Be("符合受理条件，予以受理");
+        again.Text.Should().Contain("name=\"outcome\" value=\"受理\"", "the task is still open");
+    }
+
+    [Fact]
+    public async Task Pages_AnswerAShortPageSayingToReload_WhenAFormWithoutItsOwnAnswerExpired()
+    {
+        using var clerk = new Browser(_host);
+        using var otherTab = new Browser(_host);
+        await SignInAsync(clerk, "clerk.chengguan");
+        await SignInAsync(otherTab, "clerk.chengguan");
+        var inbox = await clerk.GetAsync("/tasks");
+        var taskId = TaskIds().Match(inbox.Html).Groups[1].Value;
+
+        var expired = await clerk.SubmitAsync(await otherTab.GetAsync("/tasks"), "/tasks", "claim", [new("ClaimId", taskId)]);
+
+        expired.Status.Should().Be(HttpStatusCode.BadRequest);
+        expired.Text.Should().Contain("页面已失效").And.Contain("刚才的操作没有执行").And.Contain("<a href=\"/tasks\">");
+        (await clerk.GetAsync("/tasks")).Text.Should().NotContain("已认领", "nothing was claimed");
+    }
+
+    [Fact]
+    public async Task Login_AsksToSignInAgainKeepingTheName_WhenTheLoginPageExpired()
+    {
+        using var browser = new Browser(_host);
+        using var elsewhere = new Browser(_host);
+        var foreignToken = await elsewhere.GetAsync("/login");
+
+        var page = await browser.SubmitAsync(foreignToken, "/login", "login", [new("Input.UserName", "clerk"), new("Input.Password", StaffClients.Password)]);
+
+        page.Status.Should().Be(HttpStatusCode.BadRequest);
+        page.ById("login-error").Should().Be("登录页面已过期，请重新输入密码登录。");
+        page.InputValue("Input.UserName").Should().Be("clerk");
+        (await browser.GetAsync("/tasks")).Status.Should().Be(HttpStatusCode.Found, "not signed in");
+    }
+
+    [Fact]
     public async Task TaskAndCasePages_Answer404WithAPageSayingSo_WhenNothingIsThereForTheUser()
     {
         using var clerk = new Browser(_host);

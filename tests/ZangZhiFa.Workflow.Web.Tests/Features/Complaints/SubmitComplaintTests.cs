@@ -266,8 +266,14 @@ public sealed class SubmitComplaintTests : IAsyncLifetime
 
         var right = await TrackAsync(_client, number, created["queryCode"]!.GetValue<string>());
         right.Response.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        right.Response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromMinutes(10), "the ten failures leave the 10-minute window together");
 
-        _host.Time.Advance(TimeSpan.FromMinutes(11));
+        _host.Time.Advance(TimeSpan.FromMinutes(4));
+        var later = await TrackAsync(_client, number, created["queryCode"]!.GetValue<string>());
+        later.Response.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        later.Response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromMinutes(6));
+
+        _host.Time.Advance(TimeSpan.FromMinutes(6));
         (await TrackAsync(_client, number, created["queryCode"]!.GetValue<string>())).Response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
