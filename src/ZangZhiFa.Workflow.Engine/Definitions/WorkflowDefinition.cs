@@ -49,6 +49,14 @@ public sealed class VariableDefinition
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Description { get; set; }
+
+    /// <summary>
+    /// A string variable holding an org unit code whose staff (and those of the units above it) may open the case
+    /// file although no task of theirs reaches it: the unit that filed a legal review waits while the 协作 pool
+    /// reviews it, a 问责 waits for the officer's statement with no task open, a 意见书 has no task at all.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool CaseAccess { get; set; }
 }
 
 /// <summary>One node of the flowchart.</summary>

@@ -100,6 +100,10 @@ public sealed partial class WorkflowValidator(ActivityRegistry activities, Scrip
             {
                 context.Error(null, $"variables.{variable.Name}.type", $"未知变量类型 “{variable.Type}” (one of {string.Join(", ", VariableTypes)})");
             }
+            else if (variable.CaseAccess && variable.Type != "string")
+            {
+                context.Error(null, $"variables.{variable.Name}.caseAccess", "caseAccess 只能用于存放单位代码的 string 变量 (caseAccess needs a string variable holding a unit code)");
+            }
         }
     }
 

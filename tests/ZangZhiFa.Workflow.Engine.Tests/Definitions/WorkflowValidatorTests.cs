@@ -50,6 +50,15 @@ public sealed class WorkflowValidatorTests
                 string.Join(", ", ActivityRegistry.CreateDefault().All.Select(a => a.Type)));
 
     [Fact]
+    public void Validate_RefusesCaseAccess_WhenTheVariableCannotHoldAUnitCode()
+    {
+        var errors = Validate(f => f["variables"] = JsonNode.Parse("""[ { "name": "unit", "type": "string", "caseAccess": true }, { "name": "units", "type": "array", "caseAccess": true } ]"""));
+
+        errors.Select(e => e.ToString()).Should().Equal(
+            "sample.json: property 'variables.units.caseAccess': caseAccess 只能用于存放单位代码的 string 变量 (caseAccess needs a string variable holding a unit code)");
+    }
+
+    [Fact]
     public void Validate_NamesTheConnection_WhenItPointsNowhere()
     {
         var errors = Validate(f => f["connections"]!.AsArray()[3]!["to"] = "archive");

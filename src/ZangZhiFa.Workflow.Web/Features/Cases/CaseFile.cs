@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Model;
@@ -73,21 +74,23 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
     /// </summary>
     private async Task<(CaseInstance Instance, Complaint? Complaint)?> InScopeAsync(string caseNumber, CancellationToken cancellationToken)
     {
-        var reaching = Reaching(db, user.UserName, [.. await user.ScopeAsync(cancellationToken)]);
-        var instance = await db.Instances.AsNoTracking()
+        var scope = await user.ScopeAsync(cancellationToken);
+        var reaching = Reaching(db, user.UserName, [.. scope]);
+        var found = await db.Instances.AsNoTracking()
             // The case's root flow; or a flow started under a case with a number of its own (a 问责 from a complaint
             // runs as TS-…-WZ), whose file is that flow and what runs under it: without the complaint, so without who complained.
             .Where(i => i.CorrelationId == caseNumber
                         && (i.ParentInstanceId == null || !db.Instances.Any(p => p.Id == i.ParentInstanceId && p.CorrelationId == caseNumber)))
             // Tasks of the case's child flows count too (they share its number): an invited supervisor's tasks
             // live in supervisor-assignment, and they must be able to read the case they supervise.
-            .Where(i => reaching.Any(t => t.CorrelationId == i.CorrelationId))
-            .Select(i => new CaseInstance(i.Id, i.DefinitionId, i.DefinitionVersion, i.Status))
+            .Select(i => new { i.Id, i.DefinitionId, i.DefinitionVersion, i.Status, Reached = reaching.Any(t => t.CorrelationId == i.CorrelationId) })
             .FirstOrDefaultAsync(cancellationToken);
-        if (instance is null)
+        if (found is null || (!found.Reached && !await UnitsReachAsync(found.Id, found.DefinitionId, found.DefinitionVersion, scope, cancellationToken)))
         {
             return null;
         }
+
+        var instance = new CaseInstance(found.Id, found.DefinitionId, found.DefinitionVersion, found.Status);
 
         var complaint = await db.Complaints.AsNoTracking().FirstOrDefaultAsync(c => c.TrackingNumber == caseNumber, cancellationToken);
         if (complaint is not null && await ComplaintAccess.IsRespondentSideAsync(orgs, complaint.RespondentUnitCode, user.OrgUnitCode, cancellationToken))
@@ -96,6 +99,24 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
         }
 
         return (instance, complaint);
+    }
+
+    /// <summary>
+    /// Whether one of the flow's <c>caseAccess</c> variables names a unit in <paramref name="scope"/>: the case's own
+    /// units reach it while no task of theirs does (a legal review in the 协作 pool, a 问责 waiting for the statement,
+    /// a 意见书 with no task at all). Read only when no task reached the case, so the common door costs nothing more.
+    /// </summary>
+    private async Task<bool> UnitsReachAsync(Guid instanceId, string definitionId, int version, IReadOnlySet<string> scope, CancellationToken cancellationToken)
+    {
+        var names = definitions.Find(definitionId, version)?.Variables.Where(v => v.CaseAccess).Select(v => v.Name).ToList();
+        if (names is not { Count: > 0 } || scope.Count == 0)
+        {
+            return false;
+        }
+
+        var json = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => i.VariablesJson).FirstAsync(cancellationToken);
+        var variables = JsonNode.Parse(json) as JsonObject;
+        return names.Any(name => variables?[name] is JsonValue value && value.TryGetValue<string>(out var code) && scope.Contains(code));
     }
 
     /// <summary>
