@@ -78,8 +78,9 @@ public static class HandOverTask
     private sealed record Move(string Event, string Actor, string Summary);
 
     /// <summary>
-    /// The receiver must be active, hold the task's role and sit in the giver's scope — and never work in the unit
-    /// the complaint is about (被投诉单位) or below it: its staff may not see the case, so they may not be handed its work either.
+    /// The receiver must be active, hold the task's role and sit in the giver's scope, be one of a pool task's candidates,
+    /// and never work in the unit the complaint is about (被投诉单位) or below it: its staff may not see the case, so they
+    /// may not be handed its work either.
     /// </summary>
     private static async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> HandToAsync(
         WorkflowDbContext db, IWorkflowStore store, IOrgDirectory orgs, WorkflowTask task, string? userName, IReadOnlySet<string> scope, string @event, string actor,
@@ -96,6 +97,13 @@ public static class HandOverTask
         if (target is null || !scope.Contains(target.OrgUnitCode) || (task.AssigneeRole is not null && !target.RoleList.Contains(task.AssigneeRole)))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该用户不在本单位范围内或没有办理此任务的角色"] }, title: "无法转交");
+        }
+
+        // A pool task (法制审核协作) names who may take it, with recusal and the other rules of the flow already
+        // applied; a hand-over may not reach past that list, or a lead could give the review to the submitting unit.
+        if (task.Candidates is { } candidates && !candidates.Contains("," + target.UserName + ",", StringComparison.Ordinal))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该任务只能交给协作审核池中的审核人员（送审单位人员回避）"] }, title: "无法转交");
         }
 
         var respondent = task.CorrelationId is { } caseNumber

@@ -167,6 +167,36 @@ public sealed class HandOverTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reassign_Returns400_WhenTheReceiverIsNotAmongAPoolTasksCandidates()
+    {
+        using var officer = await StaffClients.SignedInAsync(_host, "officer.cgzf");
+        var filed = await officer.PostAsJsonAsync("/api/legal-reviews", new
+        {
+            caseName = "某餐饮公司违规排放油烟案", caseNumber = "城管罚〔2026〕21号", partyName = "拉萨某餐饮管理有限公司", partyType = "单位",
+            facts = "当事人未安装油烟净化设施", evidence = "现场检查笔录", proposedDecision = "罚款150000元", fineAmount = 150000, basis = "《大气污染防治法》第一百一十八条",
+        });
+        var review = (await filed.Content.ReadFromJsonAsync<JsonObject>())!["caseNumber"]!.GetValue<string>();
+        using var pooled = await StaffClients.SignedInAsync(_host, "reviewer.scjg");
+        var reviewTask = await StaffClients.TaskIdAsync(pooled, "review", review);
+        // A reviewer of the submitting unit, appointed after the review went to the pool: the recusal must still hold.
+        using var admin = await StaffClients.SignedInAsync(_host, "admin");
+        (await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = "reviewer.cgzf", displayName = "次旺", email = "ciwang@example.com", orgUnitCode = "540102-cgzf",
+            roles = new[] { "法制审核员" }, legalQualification = true, password = "Initial#2026a",
+        })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        using var lead = await StaffClients.SignedInAsync(_host, "lead.chengguan");
+
+        var refused = await lead.PostAsJsonAsync($"/api/tasks/{reviewTask}/reassign", new { userName = "reviewer.cgzf" });
+        var given = await lead.PostAsJsonAsync($"/api/tasks/{reviewTask}/reassign", new { userName = "reviewer.scjg" });
+
+        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["userName"]![0]!.GetValue<string>().Should().Contain("协作审核池");
+        given.StatusCode.Should().Be(HttpStatusCode.OK, "a candidate of the pool may be given the review");
+        (await AssigneeAsync(pooled, reviewTask)).Should().Be("reviewer.scjg");
+    }
+
+    [Fact]
     public async Task Reassign_Returns403_WhenTheCallerIsNotTheSupervisionLead()
     {
         using var handler = await StaffClients.SignedInAsync(_host, "handler");
