@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Abstractions;
+using ZangZhiFa.Workflow.Engine.Model;
 using ZangZhiFa.Workflow.Engine.Runtime;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 
@@ -75,4 +76,18 @@ public static class StaffCases
         await store.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
+
+    /// <summary>
+    /// The answer for a case whose flow stopped on an error as it started (a broken rule an admin published): the case
+    /// and its number are kept, but saying 201 would tell the submitter it is on its way when nothing will happen. A
+    /// 500 naming the case, which the admin's flow list shows with the error (出错).
+    /// </summary>
+    public static ProblemHttpResult? Faulted(WorkflowInstance instance) =>
+        instance.Status != WorkflowStatus.Faulted
+            ? null
+            : TypedResults.Problem(
+                title: $"案件 {instance.CorrelationId} 已登记，但流程运行出错，未能进入下一步。请联系系统管理员处理。",
+                detail: instance.Fault,
+                statusCode: StatusCodes.Status500InternalServerError,
+                extensions: new Dictionary<string, object?> { ["caseNumber"] = instance.CorrelationId });
 }

@@ -79,8 +79,16 @@ public sealed class WorkflowAdmin(WorkflowDbContext db, IWorkflowStore store, De
     {
         var counts = await db.Instances.AsNoTracking()
             .GroupBy(i => new { i.DefinitionId, i.DefinitionVersion })
-            .Select(g => new { g.Key.DefinitionId, g.Key.DefinitionVersion, Count = g.Count() })
+            .Select(g => new { g.Key.DefinitionId, g.Key.DefinitionVersion, Count = g.Count(), Faulted = g.Count(i => i.Status == WorkflowStatus.Faulted) })
             .ToListAsync(cancellationToken);
+        var faults = counts.Any(c => c.Faulted > 0)
+            ? await db.Instances.AsNoTracking()
+                .Where(i => i.Status == WorkflowStatus.Faulted)
+                .OrderByDescending(i => i.UpdatedAt)
+                .Take(500)
+                .Select(i => new { i.DefinitionId, Case = new ListWorkflows.FaultedCase(i.CorrelationId, i.DefinitionVersion, i.Fault, i.UpdatedAt) })
+                .ToListAsync(cancellationToken)
+            : [];
         var drafts = await db.StoredDefinitions.AsNoTracking()
             .Where(d => d.Status == StoredDefinitionStatus.Draft)
             .Select(d => new { d.DefinitionId, d.SavedAt, d.SavedBy })
@@ -92,7 +100,8 @@ public sealed class WorkflowAdmin(WorkflowDbContext db, IWorkflowStore store, De
                 .Select(d => new ListWorkflows.Version(
                     d.Version,
                     catalog.IsRetired(id, d.Version) ? "retired" : "published",
-                    counts.Where(c => c.DefinitionId == id && c.DefinitionVersion == d.Version).Sum(c => c.Count)))
+                    counts.Where(c => c.DefinitionId == id && c.DefinitionVersion == d.Version).Sum(c => c.Count),
+                    counts.Where(c => c.DefinitionId == id && c.DefinitionVersion == d.Version).Sum(c => c.Faulted)))
                 .ToList();
             var draft = drafts.FirstOrDefault(d => d.DefinitionId == id);
             if (draft is not null)
@@ -100,7 +109,8 @@ public sealed class WorkflowAdmin(WorkflowDbContext db, IWorkflowStore store, De
                 versions.Add(new ListWorkflows.Version(null, "draft", 0));
             }
 
-            return new ListWorkflows.Item(id, (catalog.FindLatest(id) ?? catalog.Find(id, catalog.MaxVersion(id)))?.Name ?? id, versions, draft?.SavedAt, draft?.SavedBy);
+            return new ListWorkflows.Item(id, (catalog.FindLatest(id) ?? catalog.Find(id, catalog.MaxVersion(id)))?.Name ?? id, versions, draft?.SavedAt, draft?.SavedBy,
+                [.. faults.Where(f => f.DefinitionId == id).Take(ListWorkflows.FaultsListed).Select(f => f.Case)]);
         })];
     }
 

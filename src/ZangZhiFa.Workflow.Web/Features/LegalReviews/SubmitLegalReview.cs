@@ -233,6 +233,11 @@ public static class SubmitLegalReview
                 attachments.Unplace();
                 throw;
             }
+            if (StaffCases.Faulted(instance) is { } fault)
+            {
+                return fault;
+            }
+
             var variables = JsonNode.Parse(instance.VariablesJson)!;
             var required = variables["catalogue"]?["matched"] is JsonArray { Count: > 0 };
             return TypedResults.Created($"/cases/{caseNumber}", new Response(caseNumber, variables["stage"]?.GetValue<string>() ?? "", required));

@@ -105,7 +105,7 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
         var complaint = items.Single(i => i!["id"]!.GetValue<string>() == "complaint-intake")!;
         complaint["name"]!.GetValue<string>().Should().Be("投诉举报办理");
         complaint["versions"]!.AsArray().Should().ContainSingle()
-            .Which!.ToJsonString().Should().Be("""{"number":1,"status":"published","instances":0}""");
+            .Which!.ToJsonString().Should().Be("""{"number":1,"status":"published","instances":0,"faulted":0}""");
     }
 
     [Fact]

@@ -162,6 +162,31 @@ public sealed class SubmitLegalReviewTests : IAsyncLifetime
         (await stranger.GetAsync(new Uri("/api/cases/FS-2026-000001", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Submit_Returns500NamingTheCase_AndTheAdminListShowsIt_WhenThePublishedCatalogueFailsAtRunTime()
+    {
+        using var admin = await Admin.AdminApi.SignInAsync(_host);
+        var flow = JsonNode.Parse(await Admin.AdminApi.ExportAsync(admin, "legal-review", 1))!.AsObject();
+        flow["version"] = 2;
+        var catalogue = flow["activities"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "catalogue")!;
+        // Parses (so validation passes) but fails on a real proposal: a sandboxed script reaches no .NET method.
+        catalogue["properties"]!["rules"]![0]!["when"] = "proposal.GetType().Assembly != null";
+        (await Admin.AdminApi.PostAsync(admin, "/api/admin/workflows/legal-review/publish", flow.ToJsonString())).Response.EnsureSuccessStatusCode();
+        using var officer = await SignedInAsync("officer.cgzf");
+
+        var response = await officer.PostAsJsonAsync("/api/legal-reviews", Proposal());
+
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError, "the case will not move: saying 201 would be a lie");
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        problem["title"]!.GetValue<string>().Should().Be("案件 FS-2026-000001 已登记，但流程运行出错，未能进入下一步。请联系系统管理员处理。");
+        problem["caseNumber"]!.GetValue<string>().Should().Be("FS-2026-000001");
+        var listed = (await admin.GetFromJsonAsync<JsonArray>("/api/admin/workflows"))!.Single(i => i!["id"]!.GetValue<string>() == "legal-review")!;
+        listed["versions"]!.AsArray().Single(v => v!["number"]!.GetValue<int>() == 2)!["faulted"]!.GetValue<int>().Should().Be(1);
+        listed["faults"]!.AsArray().Should().ContainSingle().Which!["caseNumber"]!.GetValue<string>().Should().Be("FS-2026-000001");
+        WebUtility.HtmlDecode(await admin.GetStringAsync(new Uri("/admin/workflows", UriKind.Relative))).Should().Contain("v2 已发布（1 件，出错 1 件）").And.Contain("FS-2026-000001 · v2");
+        (await officer.GetAsync(new Uri("/api/cases/FS-2026-000001", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK, "the submitting unit can still open what it filed");
+    }
+
     private static JsonObject ProposalFields() => new()
     {
         ["caseName"] = "某餐饮公司违规排放油烟案",
