@@ -47,6 +47,10 @@ public sealed record CaseEvent(DateTimeOffset At, string Event, string? Activity
 
     /// <summary>What happened, in Chinese (任务完成, 督办, 发出文书 …): see <see cref="JournalText"/>.</summary>
     public string Label => JournalText.Describe(Event, ActivityType);
+
+    /// <summary>The summary as the case page shows it: see <see cref="JournalText.ShownSummary"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? ShownSummary => JournalText.ShownSummary(ActivityType, Summary);
 }
 
 /// <summary>

@@ -93,4 +93,20 @@ public static class JournalText
     /// <summary>An outcome (or a fork's comma-separated outcomes) as people read it; empty for a plain <c>done</c>.</summary>
     public static string Outcome(string? outcome) =>
         outcome is null ? "" : string.Join("、", outcome.Split(',').Select(o => Outcomes.GetValueOrDefault(o.Trim(), o.Trim())).Where(o => o.Length > 0));
+
+    /// <summary>Automatic steps whose summary is the flow's machinery (a condition, variable names, a signal or flow id).</summary>
+    private static readonly HashSet<string> MachineSummaries = new(StringComparer.Ordinal) { "Decision", "SetVariables", "StartSubflow", "Signal" };
+
+    /// <summary>
+    /// The part of a line's summary a reader of the case page needs. The journal keeps the engine's own words (a
+    /// decision's condition, the variables a step set) for the record and the API; the page says which step it was
+    /// and its outcome, which is what they mean. An extension's summary loses the clock variable's name.
+    /// </summary>
+    public static string? ShownSummary(string? activityType, string? summary) => activityType switch
+    {
+        _ when summary is null => null,
+        { } type when MachineSummaries.Contains(type) => null,
+        "ExtendDeadline" when summary.IndexOf('：', StringComparison.Ordinal) is > 0 and var colon => summary[(colon + 1)..],
+        _ => summary,
+    };
 }
