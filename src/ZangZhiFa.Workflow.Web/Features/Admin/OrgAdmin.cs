@@ -13,7 +13,8 @@ namespace ZangZhiFa.Workflow.Web.Features.Admin;
 /// (roles, unit, 法律职业资格, lock/unlock, password reset). Every change is checked, saved and journaled in one unit of
 /// work (<see cref="AdminJournal"/>, kinds <c>org-unit</c> and <c>user</c>, before and after; never a password hash).
 /// A locked account is an inactive one: it cannot sign in and is not offered tasks or draws; unlocking also clears a
-/// lockout after failed sign-ins.
+/// lockout after failed sign-ins. No change may leave the console without an active 管理员 (nor may admins demote or lock
+/// themselves), and a change of roles, unit or password ends the account's open sessions (<see cref="AccountSession"/>).
 /// </summary>
 public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswordHasher<StaffUser> hasher, TimeProvider time)
 {
@@ -144,9 +145,12 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
         {
             errors.Add("userName", "用户名必填，2 至 100 个字符，不含空格");
         }
-        else if (userName is null && await db.Users.AnyAsync(u => u.UserName == newName, cancellationToken))
+        else if (userName is null && (await db.Users.Select(u => u.UserName).ToListAsync(cancellationToken))
+                     .FirstOrDefault(n => string.Equals(n, newName, StringComparison.OrdinalIgnoreCase)) is { } existing)
         {
-            errors.Add("userName", $"用户名 “{newName}” 已存在");
+            // Sign-in matches the name exactly, so officer.test and OFFICER.TEST would be two accounts people take for
+            // one. Compared here rather than in SQL: SQLite's lower() folds ASCII only, and the table is small.
+            errors.Add("userName", existing == newName ? $"用户名 “{newName}” 已存在" : $"用户名 “{newName}” 与已有的 “{existing}” 仅大小写不同");
         }
 
         var displayName = input.DisplayName?.Trim() ?? "";
@@ -175,6 +179,17 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
         else if (roles.FirstOrDefault(r => !Roles.Contains(r)) is { } unknown)
         {
             errors.Add("roles", $"未知角色 “{unknown}”");
+        }
+        else if (user is not null && user.RoleList.Contains(StaffRoles.Admin) && !roles.Contains(StaffRoles.Admin))
+        {
+            if (user.UserName == actor)
+            {
+                errors.Add("roles", "不能取消自己的管理员角色");
+            }
+            else if (user.IsActive && !await OtherActiveAdminAsync(user.UserName, cancellationToken))
+            {
+                errors.Add("roles", "不能取消最后一个在用管理员账户的管理员角色");
+            }
         }
 
         if (userName is null)
@@ -224,6 +239,12 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
             return errors;
         }
 
+        if (locked && user.IsActive && user.RoleList.Contains(StaffRoles.Admin) && !await OtherActiveAdminAsync(user.UserName, cancellationToken))
+        {
+            errors.Add("userName", "不能锁定最后一个在用的管理员账户");
+            return errors;
+        }
+
         var now = time.GetUtcNow();
         var before = View(user, now);
         user.IsActive = !locked;
@@ -263,6 +284,13 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
             new { password = "（原密码）" }, new { password = "（已重置，管理员另行告知）" });
         await store.SaveChangesAsync(cancellationToken);
         return errors;
+    }
+
+    /// <summary>Whether an active account other than <paramref name="userName"/> holds 管理员: without one nobody could run this console.</summary>
+    private Task<bool> OtherActiveAdminAsync(string userName, CancellationToken cancellationToken)
+    {
+        var marker = "," + StaffRoles.Admin + ",";
+        return db.Users.AnyAsync(u => u.UserName != userName && u.IsActive && ("," + u.Roles + ",").Contains(marker), cancellationToken);
     }
 
     private static void CheckPassword(string? password, Errors errors)
