@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,7 @@ namespace ZangZhiFa.Workflow.Web.Features.Admin;
 /// lockout after failed sign-ins. No change may leave the console without an active 管理员 (nor may admins demote or lock
 /// themselves), and a change of roles, unit or password ends the account's open sessions (<see cref="AccountSession"/>).
 /// </summary>
-public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswordHasher<StaffUser> hasher, TimeProvider time)
+public sealed partial class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswordHasher<StaffUser> hasher, TimeProvider time)
 {
     public const string UnitKind = "org-unit";
     public const string UserKind = "user";
@@ -56,9 +57,15 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
         }
 
         var newCode = (code ?? input.Code)?.Trim() ?? "";
-        if (code is null && (newCode.Length is 0 or > 50 || newCode.Any(char.IsWhiteSpace)))
+        if (code is null && !UnitCodePattern().IsMatch(newCode))
         {
-            errors.Add("code", "单位代码必填，不超过 50 个字符，不含空格");
+            // The code is a path segment of the unit's own URL (PUT …/org-units/{code}): "a/b?c" could be created but never edited.
+            errors.Add("code", "单位代码必填，不超过 50 个字符，只能由字母、数字和 “-” 组成，且以字母或数字开头");
+        }
+        else if (code is not null && !string.IsNullOrWhiteSpace(input.Code) && input.Code.Trim() != code)
+        {
+            // A unit's code is never changed (users, tasks and cases refer to it): say so rather than ignore the body.
+            errors.Add("code", $"单位代码不能修改：请求中的 “{input.Code.Trim()}” 与地址中的 “{code}” 不一致");
         }
         else if (code is null && units.Any(u => u.Code == newCode))
         {
@@ -74,6 +81,12 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
         if (input.Level is < 1 or > 4)
         {
             errors.Add("level", "层级须为 1（自治区）至 4（乡镇）");
+        }
+        else if (unit is not null && units.Where(u => u.ParentCode == unit.Code).OrderBy(u => u.Level).FirstOrDefault(u => u.Level < input.Level) is { } child)
+        {
+            // The mirror of the parent rule below (a parent at the unit's level is allowed: enforcement units sit at
+            // their justice bureau's level), so neither a level change nor a move can put a unit below its own children.
+            errors.Add("level", $"本单位的层级不能低于其下级单位：“{child.Name}” 为第 {child.Level} 级");
         }
 
         if (!UnitKinds.Contains(input.Kind ?? ""))
@@ -292,6 +305,9 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
         var marker = "," + StaffRoles.Admin + ",";
         return db.Users.AnyAsync(u => u.UserName != userName && u.IsActive && ("," + u.Roles + ",").Contains(marker), cancellationToken);
     }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,49}$")]
+    private static partial Regex UnitCodePattern();
 
     private static void CheckPassword(string? password, Errors errors)
     {

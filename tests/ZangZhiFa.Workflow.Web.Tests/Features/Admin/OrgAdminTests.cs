@@ -204,6 +204,59 @@ public sealed class OrgAdminTests : IAsyncLifetime
         (await JournalAsync("admin:user:OFFICER.TEST")).Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData(4, "540100")]
+    [InlineData(4, "540103")]
+    public async Task SaveUnit_Returns400NamingLevel_WhenChildrenWouldSitAboveIt(int level, string parentCode)
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.PutAsJsonAsync("/api/admin/org-units/540102", new { name = "城关区司法局", level, parentCode, kind = "justice", sortOrder = 6 });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Equal("level");
+        (await JournalAsync("admin:org-unit:540102")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task SaveUnit_MovesAUnit_WhenItsChildrenStayBelowIt()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.PutAsJsonAsync("/api/admin/org-units/540102", new { name = "城关区司法局", level = 3, parentCode = "540000", kind = "justice", sortOrder = 6 });
+
+        response.StatusCode.Should().Be(HttpStatusCode.NoContent);
+    }
+
+    [Theory]
+    [InlineData("a/b?c")]
+    [InlineData("540102%2F1")]
+    [InlineData("-540102")]
+    [InlineData("城关")]
+    [InlineData("540102.1")]
+    public async Task CreateUnit_Returns400NamingCode_WhenCodeIsNotUrlSafe(string code)
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.PostAsJsonAsync("/api/admin/org-units", new { code, name = "某司法所", level = 4, parentCode = "540102", kind = "justice", sortOrder = 1 });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Equal("code");
+    }
+
+    [Fact]
+    public async Task UpdateUnit_Returns400NamingCode_WhenBodyCodeDiffersFromUrl()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var renamed = await admin.PutAsJsonAsync("/api/admin/org-units/540102001", new { code = "540102009", name = "某司法所", level = 4, parentCode = "540102", kind = "justice", sortOrder = 1 });
+        var same = await admin.PutAsJsonAsync("/api/admin/org-units/540102001", new { code = "540102001", name = "某司法所", level = 4, parentCode = "540102", kind = "justice", sortOrder = 1 });
+
+        renamed.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await renamed.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Equal("code");
+        same.StatusCode.Should().Be(HttpStatusCode.NoContent);
+    }
+
     [Fact]
     public async Task SavedUnit_KeepsAdminChange_AfterRestartReseeds()
     {
