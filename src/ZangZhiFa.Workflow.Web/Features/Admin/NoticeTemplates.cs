@@ -98,11 +98,17 @@ public sealed partial class NoticeTemplates(WorkflowDbContext db, IWorkflowStore
     /// Saves <paramref name="text"/> as the next version and puts it in use, journaled; returns the version, or the
     /// problems (syntax, or the sample does not render) and then nothing is saved.
     /// </summary>
-    public async Task<(int? Version, IReadOnlyList<Problem> Problems)> SaveAsync(string id, string text, string actor, CancellationToken cancellationToken)
+    public async Task<(int? Version, IReadOnlyList<Problem> Problems)> SaveAsync(string id, string? text, string actor, CancellationToken cancellationToken)
     {
         if (!renderer.TemplateExists(id))
         {
             return (null, [new Problem(null, null, $"未知文书模板 “{id}”")]);
+        }
+
+        // An empty text renders without error, and would be in use at once: every new notice of the kind would be blank.
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (null, [new Problem(null, null, EmptyText)]);
         }
 
         var preview = Preview(id, text);
@@ -136,6 +142,8 @@ public sealed partial class NoticeTemplates(WorkflowDbContext db, IWorkflowStore
         return (version, []);
     }
 
+    private const string EmptyText = "模板内容不能为空";
+
     private string? FileText(string id)
     {
         var file = Path.Combine(paths.Templates, id + ".sbn");
@@ -163,7 +171,7 @@ public sealed partial class NoticeTemplates(WorkflowDbContext db, IWorkflowStore
     [GeneratedRegex(@":(?<line>\d+):(?<column>\d+):")]
     private static partial Regex PositionPattern();
 
-    public sealed record SaveRequest(string Text);
+    public sealed record SaveRequest(string? Text);
 
     public sealed record PreviewRequest(string Text, JsonObject? Model);
 
@@ -172,7 +180,8 @@ public sealed partial class NoticeTemplates(WorkflowDbContext db, IWorkflowStore
     /// <summary>
     /// <c>GET /api/admin/templates</c>; <c>GET /api/admin/templates/{folder}/{name}[?version=n]</c> (0 = the file);
     /// <c>POST …/preview</c> <c>{ text, model? }</c> → <c>{ html, problems }</c>; <c>PUT …</c> <c>{ text }</c> → 200
-    /// <c>{ id, version }</c>, or 400 with <c>problems</c> [{ line, column, message }] and nothing saved.
+    /// <c>{ id, version }</c>, or 400 with <c>problems</c> [{ line, column, message }] and nothing saved (an empty text:
+    /// 400 with <c>errors.text</c>, as the other admin saves name their field).
     /// </summary>
     public static void Map(IEndpointRouteBuilder admin)
     {
@@ -184,12 +193,18 @@ public sealed partial class NoticeTemplates(WorkflowDbContext db, IWorkflowStore
         admin.MapPost("/templates/{folder}/{name}/preview", Results<Ok<PreviewResult>, NotFound> (string folder, string name, PreviewRequest request, NoticeTemplates templates, ScribanNoticeRenderer renderer) =>
             renderer.TemplateExists($"{folder}/{name}") ? TypedResults.Ok(templates.Preview($"{folder}/{name}", request.Text, request.Model)) : TypedResults.NotFound());
 
-        admin.MapPut("/templates/{folder}/{name}", async Task<Results<Ok<Saved>, NotFound, ProblemHttpResult>> (string folder, string name, SaveRequest request, NoticeTemplates templates, ScribanNoticeRenderer renderer, StaffUserContext user, CancellationToken cancellationToken) =>
+        admin.MapPut("/templates/{folder}/{name}", async Task<Results<Ok<Saved>, NotFound, ValidationProblem, ProblemHttpResult>> (string folder, string name, SaveRequest request, NoticeTemplates templates, ScribanNoticeRenderer renderer, StaffUserContext user, CancellationToken cancellationToken) =>
         {
             var id = $"{folder}/{name}";
             if (!renderer.TemplateExists(id))
             {
                 return TypedResults.NotFound();
+            }
+
+            if (string.IsNullOrWhiteSpace(request.Text))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["text"] = [EmptyText] }, title: "模板有误，未保存",
+                    extensions: new Dictionary<string, object?> { ["problems"] = new[] { new Problem(null, null, EmptyText) } });
             }
 
             var (version, problems) = await templates.SaveAsync(id, request.Text, user.UserName, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -13,9 +14,10 @@ namespace ZangZhiFa.Workflow.Web.Features.Admin;
 /// (roles, unit, 法律职业资格, lock/unlock, password reset). Every change is checked, saved and journaled in one unit of
 /// work (<see cref="AdminJournal"/>, kinds <c>org-unit</c> and <c>user</c>, before and after; never a password hash).
 /// A locked account is an inactive one: it cannot sign in and is not offered tasks or draws; unlocking also clears a
-/// lockout after failed sign-ins.
+/// lockout after failed sign-ins. No change may leave the console without an active 管理员 (nor may admins demote or lock
+/// themselves), and a change of roles, unit or password ends the account's open sessions (<see cref="AccountSession"/>).
 /// </summary>
-public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswordHasher<StaffUser> hasher, TimeProvider time)
+public sealed partial class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswordHasher<StaffUser> hasher, TimeProvider time)
 {
     public const string UnitKind = "org-unit";
     public const string UserKind = "user";
@@ -55,9 +57,15 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
         }
 
         var newCode = (code ?? input.Code)?.Trim() ?? "";
-        if (code is null && (newCode.Length is 0 or > 50 || newCode.Any(char.IsWhiteSpace)))
+        if (code is null && !UnitCodePattern().IsMatch(newCode))
         {
-            errors.Add("code", "单位代码必填，不超过 50 个字符，不含空格");
+            // The code is a path segment of the unit's own URL (PUT …/org-units/{code}): "a/b?c" could be created but never edited.
+            errors.Add("code", "单位代码必填，不超过 50 个字符，只能由字母、数字和 “-” 组成，且以字母或数字开头");
+        }
+        else if (code is not null && !string.IsNullOrWhiteSpace(input.Code) && input.Code.Trim() != code)
+        {
+            // A unit's code is never changed (users, tasks and cases refer to it): say so rather than ignore the body.
+            errors.Add("code", $"单位代码不能修改：请求中的 “{input.Code.Trim()}” 与地址中的 “{code}” 不一致");
         }
         else if (code is null && units.Any(u => u.Code == newCode))
         {
@@ -73,6 +81,12 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
         if (input.Level is < 1 or > 4)
         {
             errors.Add("level", "层级须为 1（自治区）至 4（乡镇）");
+        }
+        else if (unit is not null && units.Where(u => u.ParentCode == unit.Code).OrderBy(u => u.Level).FirstOrDefault(u => u.Level < input.Level) is { } child)
+        {
+            // The mirror of the parent rule below (a parent at the unit's level is allowed: enforcement units sit at
+            // their justice bureau's level), so neither a level change nor a move can put a unit below its own children.
+            errors.Add("level", $"本单位的层级不能低于其下级单位：“{child.Name}” 为第 {child.Level} 级");
         }
 
         if (!UnitKinds.Contains(input.Kind ?? ""))
@@ -144,9 +158,12 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
         {
             errors.Add("userName", "用户名必填，2 至 100 个字符，不含空格");
         }
-        else if (userName is null && await db.Users.AnyAsync(u => u.UserName == newName, cancellationToken))
+        else if (userName is null && (await db.Users.Select(u => u.UserName).ToListAsync(cancellationToken))
+                     .FirstOrDefault(n => string.Equals(n, newName, StringComparison.OrdinalIgnoreCase)) is { } existing)
         {
-            errors.Add("userName", $"用户名 “{newName}” 已存在");
+            // Sign-in matches the name exactly, so officer.test and OFFICER.TEST would be two accounts people take for
+            // one. Compared here rather than in SQL: SQLite's lower() folds ASCII only, and the table is small.
+            errors.Add("userName", existing == newName ? $"用户名 “{newName}” 已存在" : $"用户名 “{newName}” 与已有的 “{existing}” 仅大小写不同");
         }
 
         var displayName = input.DisplayName?.Trim() ?? "";
@@ -175,6 +192,17 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
         else if (roles.FirstOrDefault(r => !Roles.Contains(r)) is { } unknown)
         {
             errors.Add("roles", $"未知角色 “{unknown}”");
+        }
+        else if (user is not null && user.RoleList.Contains(StaffRoles.Admin) && !roles.Contains(StaffRoles.Admin))
+        {
+            if (user.UserName == actor)
+            {
+                errors.Add("roles", "不能取消自己的管理员角色");
+            }
+            else if (user.IsActive && !await OtherActiveAdminAsync(user.UserName, cancellationToken))
+            {
+                errors.Add("roles", "不能取消最后一个在用管理员账户的管理员角色");
+            }
         }
 
         if (userName is null)
@@ -224,6 +252,12 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
             return errors;
         }
 
+        if (locked && user.IsActive && user.RoleList.Contains(StaffRoles.Admin) && !await OtherActiveAdminAsync(user.UserName, cancellationToken))
+        {
+            errors.Add("userName", "不能锁定最后一个在用的管理员账户");
+            return errors;
+        }
+
         var now = time.GetUtcNow();
         var before = View(user, now);
         user.IsActive = !locked;
@@ -264,6 +298,16 @@ public sealed class OrgAdmin(WorkflowDbContext db, IWorkflowStore store, IPasswo
         await store.SaveChangesAsync(cancellationToken);
         return errors;
     }
+
+    /// <summary>Whether an active account other than <paramref name="userName"/> holds 管理员: without one nobody could run this console.</summary>
+    private Task<bool> OtherActiveAdminAsync(string userName, CancellationToken cancellationToken)
+    {
+        var marker = "," + StaffRoles.Admin + ",";
+        return db.Users.AnyAsync(u => u.UserName != userName && u.IsActive && ("," + u.Roles + ",").Contains(marker), cancellationToken);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,49}$")]
+    private static partial Regex UnitCodePattern();
 
     private static void CheckPassword(string? password, Errors errors)
     {

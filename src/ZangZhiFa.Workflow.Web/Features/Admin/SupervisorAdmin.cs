@@ -57,11 +57,10 @@ public sealed class SupervisorAdmin(WorkflowDbContext db, IWorkflowStore store, 
             errors.Add("termEnd", "聘期结束日不能早于开始日");
         }
 
-        var relations = (change.DeclaredRelations ?? row.DeclaredRelations).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var known = await db.OrgUnits.AsNoTracking().Where(u => relations.Contains(u.Code)).Select(u => u.Code).ToListAsync(cancellationToken);
-        if (relations.FirstOrDefault(r => !known.Contains(r)) is { } unknown)
+        var (relations, relationError) = await CheckRelationsAsync(db, change.DeclaredRelations ?? row.DeclaredRelations, cancellationToken);
+        if (relationError is not null)
         {
-            errors.Add("declaredRelations", $"申报关联单位 “{unknown}” 不存在");
+            errors.Add("declaredRelations", relationError);
         }
 
         if (errors.Count > 0)
@@ -73,10 +72,33 @@ public sealed class SupervisorAdmin(WorkflowDbContext db, IWorkflowStore store, 
         row.Status = change.Status!;
         row.Available = change.Available;
         row.TermEnd = change.TermEnd ?? row.TermEnd;
-        row.DeclaredRelations = string.Join(',', relations);
+        row.DeclaredRelations = relations;
         AdminJournal.Record(store, time, JournalKind, row.UserName, "supervisor-updated", actor, $"修改特邀监督员 {row.Name}（{row.UserName}）", before, ToView(row, 0));
         await store.SaveChangesAsync(cancellationToken);
         return errors;
+    }
+
+    /// <summary>
+    /// The declared relations (申报关联单位) as the draw's conflict check reads them: codes of units in the tree, which
+    /// it compares with the case's respondent. Free text ("配偶在城关区市场监管局") would never match, so the supervisor
+    /// could be drawn for the very unit they declared. Shared by the appointment (<c>POST /api/supervisors</c>) and
+    /// this page so that what one accepts the other can save again. Commas (also “，” and “、”), semicolons or spaces
+    /// separate codes; the answer is the comma-separated list to store, or the error.
+    /// </summary>
+    public static async Task<(string Relations, string? Error)> CheckRelationsAsync(WorkflowDbContext db, string? text, CancellationToken cancellationToken)
+    {
+        var codes = (text ?? "").Split([',', '，', '、', ';', '；', ' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct(StringComparer.Ordinal).ToList();
+        var joined = string.Join(',', codes);
+        if (joined.Length > 1000)
+        {
+            return (joined, "申报关联单位过多（不超过 1000 个字符）");
+        }
+
+        var known = await db.OrgUnits.AsNoTracking().Where(u => codes.Contains(u.Code)).Select(u => u.Code).ToListAsync(cancellationToken);
+        return codes.FirstOrDefault(c => !known.Contains(c)) is { } unknown
+            ? (joined, $"申报关联单位须填机构代码（多个以逗号分隔），“{unknown}” 不是已有单位的代码")
+            : (joined, null);
     }
 
     private static View ToView(InvitedSupervisor s, int openTasks) =>

@@ -1,9 +1,9 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Web.Security;
 
@@ -25,12 +25,13 @@ public static class Login
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/login", async Task<Results<Ok<Response>, ProblemHttpResult>> (Request request, HttpContext http, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, TimeProvider time, CancellationToken cancellationToken) =>
+        app.MapPost("/api/auth/login", async Task<Results<Ok<Response>, ProblemHttpResult>> (Request request, HttpContext http, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, TimeProvider time, IWorkingCalendar calendar, CancellationToken cancellationToken) =>
         {
             var (user, error) = await SignInAsync(request, http, db, hasher, time, cancellationToken);
             return user is null
                 ? TypedResults.Problem(title: error, statusCode: StatusCodes.Status401Unauthorized)
-                : TypedResults.Ok(new Response(user.UserName, user.DisplayName, user.OrgUnitCode, user.RoleList));
+                : TypedResults.Ok(new Response(user.UserName, user.DisplayName, user.OrgUnitCode,
+                    await AccountSession.UsableRolesAsync(db, user, time, calendar, cancellationToken)));
         }).DisableAntiforgery();
 
         app.MapPost("/api/auth/logout", async (HttpContext http) =>
@@ -39,9 +40,9 @@ public static class Login
             return TypedResults.NoContent();
         }).DisableAntiforgery();
 
-        app.MapPost("/api/auth/password", async Task<Results<NoContent, ValidationProblem>> (PasswordChange change, StaffUserContext current, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, CancellationToken cancellationToken) =>
+        app.MapPost("/api/auth/password", async Task<Results<NoContent, ValidationProblem>> (PasswordChange change, HttpContext http, StaffUserContext current, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, CancellationToken cancellationToken) =>
         {
-            var errors = await ChangePasswordAsync(change, current.UserName, db, hasher, cancellationToken);
+            var errors = await ChangePasswordAsync(change, current.UserName, http, db, hasher, cancellationToken);
             if (errors.Count > 0)
             {
                 return TypedResults.ValidationProblem(errors, title: "修改密码失败");
@@ -53,8 +54,13 @@ public static class Login
 
     public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
-    /// <summary>Changes the password; the errors by field when the current one is wrong or the new one too weak.</summary>
-    public static async Task<Dictionary<string, string[]>> ChangePasswordAsync(PasswordChange change, string userName, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, CancellationToken cancellationToken)
+    /// <summary>
+    /// Changes the password; the errors by field when the current one is wrong or the new one too weak. Every other
+    /// session of the account ends at its next check (the password is part of <see cref="AccountSession"/>'s stamp) —
+    /// someone who changes a password they fear is known wants exactly that — while this one gets a new cookie and
+    /// stays signed in: it has just proved the current password.
+    /// </summary>
+    public static async Task<Dictionary<string, string[]>> ChangePasswordAsync(PasswordChange change, string userName, HttpContext http, WorkflowDbContext db, IPasswordHasher<StaffUser> hasher, CancellationToken cancellationToken)
     {
         var user = await db.Users.FirstAsync(u => u.UserName == userName, cancellationToken);
         var errors = new Dictionary<string, string[]>();
@@ -72,6 +78,7 @@ public static class Login
         {
             user.PasswordHash = hasher.HashPassword(user, change.NewPassword!);
             await db.SaveChangesAsync(cancellationToken);
+            await AccountSession.SignInAsync(http, db, user, cancellationToken);
         }
 
         return errors;
@@ -113,21 +120,11 @@ public static class Login
         user.FailedLogins = 0;
         user.LockedUntil = null;
         await db.SaveChangesAsync(cancellationToken);
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(user));
-        return (user, null);
+        return await AccountSession.SignInAsync(http, db, user, cancellationToken)
+            ? (user, null)
+            : (null, "特邀监督员已解聘或聘期已满，该账户不能再登录");
     }
 
     private const string WrongPassword = "用户名或密码错误";
 
-    private static ClaimsPrincipal Principal(StaffUser user)
-    {
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.Name, user.UserName),
-            new(ClaimTypes.GivenName, user.DisplayName),
-            new(StaffUserContext.OrgUnitClaim, user.OrgUnitCode),
-        };
-        claims.AddRange(user.RoleList.Select(role => new Claim(ClaimTypes.Role, role)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
-    }
 }

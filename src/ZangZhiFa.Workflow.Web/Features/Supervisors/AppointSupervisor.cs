@@ -7,6 +7,7 @@ using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Runtime;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Infrastructure.Supervisors;
+using ZangZhiFa.Workflow.Web.Features.Admin;
 using ZangZhiFa.Workflow.Web.Security;
 
 namespace ZangZhiFa.Workflow.Web.Features.Supervisors;
@@ -72,6 +73,13 @@ public static class AppointSupervisor
                 errors["workUnitCode"] = ["工作单位不在机构列表中；不是执法或司法行政单位的请留空"];
             }
 
+            // The same rule as the pool page (unit codes): free text was accepted here, then every later change there was refused.
+            var (relations, relationError) = await SupervisorAdmin.CheckRelationsAsync(db, request.DeclaredRelations, cancellationToken);
+            if (relationError is not null)
+            {
+                errors["declaredRelations"] = [relationError];
+            }
+
             if (errors.Count > 0)
             {
                 return TypedResults.ValidationProblem(errors, title: "推荐内容有误，请按提示修改");
@@ -87,7 +95,7 @@ public static class AppointSupervisor
                 Category = request.Category!,
                 RegionCode = unit.Code,
                 WorkUnitCode = string.IsNullOrWhiteSpace(request.WorkUnitCode) ? null : request.WorkUnitCode,
-                DeclaredRelations = request.DeclaredRelations?.Trim() ?? "",
+                DeclaredRelations = relations,
                 BirthDate = request.BirthDate!.Value,
                 Education = request.Education!,
                 DisqualifyingRecord = request.DisqualifyingRecord,

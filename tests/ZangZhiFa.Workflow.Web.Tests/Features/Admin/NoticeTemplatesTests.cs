@@ -41,6 +41,21 @@ public sealed class NoticeTemplatesTests : IAsyncLifetime
         (await JournalAsync("admin:template:notices/complaint-receipt")).Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  \n\t ")]
+    public async Task SaveTemplate_Returns400NamingTextAndSavesNothing_WhenTextIsBlank(string text)
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.PutAsJsonAsync("/api/admin/templates/notices/legal-review-opinion", new { text });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["text"]![0]!.GetValue<string>().Should().Be("模板内容不能为空");
+        (await CountAsync(db => db.AdminContents)).Should().Be(0);
+        (await JournalAsync("admin:template:notices/legal-review-opinion")).Should().BeEmpty();
+    }
+
     [Fact]
     public async Task SaveTemplate_ChangesTheNextRenderedNoticeAndJournals_WhenValid()
     {

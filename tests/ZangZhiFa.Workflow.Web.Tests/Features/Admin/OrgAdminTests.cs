@@ -146,6 +146,118 @@ public sealed class OrgAdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveUser_Returns400NamingRoles_WhenAdminRemovesOwnAdminRole()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.PutAsJsonAsync("/api/admin/users/admin", new { displayName = "管理员", orgUnitCode = "540000", roles = new[] { "受理员" } });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["roles"]![0]!.GetValue<string>().Should().Be("不能取消自己的管理员角色");
+        var users = (await admin.GetFromJsonAsync<JsonArray>("/api/admin/users"))!;
+        users.Single(u => u!["userName"]!.GetValue<string>() == "admin")!["roles"]!.AsArray().Select(r => r!.GetValue<string>()).Should().Equal("管理员");
+        (await JournalAsync("admin:user:admin")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task AdminChanges_Return400_WhenTheyWouldLeaveNoActiveAdmin()
+    {
+        using var admin = await SignInAsync(_host);
+        (await admin.PostAsJsonAsync("/api/admin/users", new
+        {
+            userName = "admin.two", displayName = "次仁", orgUnitCode = "540000", roles = new[] { "管理员" }, password = "Second#2026a",
+        })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        using var second = _host.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        (await second.PostAsJsonAsync("/api/auth/login", new { userName = "admin.two", password = "Second#2026a" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await second.PostAsync(new Uri("/api/admin/users/admin/lock", UriKind.Relative), null)).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        // The session of the locked admin would end at its next check; the last active admin is now admin.two, whom
+        // the database (not the locked admin's stale cookie) protects.
+        await _host.InScopeAsync(async sp =>
+        {
+            var org = sp.GetRequiredService<ZangZhiFa.Workflow.Web.Features.Admin.OrgAdmin>();
+            var demote = await org.SaveUserAsync("admin.two", new(null, "次仁", null, "540000", ["受理员"], false, null), "admin", CancellationToken.None);
+            var lockLast = await org.SetLockedAsync("admin.two", true, "admin", CancellationToken.None);
+
+            demote.Should().ContainKey("roles").WhoseValue.Should().Equal("不能取消最后一个在用管理员账户的管理员角色");
+            lockLast.Should().ContainKey("userName").WhoseValue.Should().Equal("不能锁定最后一个在用的管理员账户");
+        });
+    }
+
+    [Fact]
+    public async Task CreateUser_Returns400NamingUserName_WhenNameDiffersOnlyInCase()
+    {
+        using var admin = await SignInAsync(_host);
+        object User(string userName) => new
+        {
+            userName, displayName = "扎西", orgUnitCode = "540102", roles = new[] { "受理员" }, password = "Initial#2026a",
+        };
+
+        var first = await admin.PostAsJsonAsync("/api/admin/users", User("officer.test"));
+        var second = await admin.PostAsJsonAsync("/api/admin/users", User("OFFICER.TEST"));
+        var demo = await admin.PostAsJsonAsync("/api/admin/users", User("Clerk"));
+
+        first.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        second.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await second.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["userName"]![0]!.GetValue<string>().Should().Contain("officer.test");
+        demo.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await JournalAsync("admin:user:OFFICER.TEST")).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(4, "540100")]
+    [InlineData(4, "540103")]
+    public async Task SaveUnit_Returns400NamingLevel_WhenChildrenWouldSitAboveIt(int level, string parentCode)
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.PutAsJsonAsync("/api/admin/org-units/540102", new { name = "城关区司法局", level, parentCode, kind = "justice", sortOrder = 6 });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Equal("level");
+        (await JournalAsync("admin:org-unit:540102")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task SaveUnit_MovesAUnit_WhenItsChildrenStayBelowIt()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.PutAsJsonAsync("/api/admin/org-units/540102", new { name = "城关区司法局", level = 3, parentCode = "540000", kind = "justice", sortOrder = 6 });
+
+        response.StatusCode.Should().Be(HttpStatusCode.NoContent);
+    }
+
+    [Theory]
+    [InlineData("a/b?c")]
+    [InlineData("540102%2F1")]
+    [InlineData("-540102")]
+    [InlineData("城关")]
+    [InlineData("540102.1")]
+    public async Task CreateUnit_Returns400NamingCode_WhenCodeIsNotUrlSafe(string code)
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.PostAsJsonAsync("/api/admin/org-units", new { code, name = "某司法所", level = 4, parentCode = "540102", kind = "justice", sortOrder = 1 });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Equal("code");
+    }
+
+    [Fact]
+    public async Task UpdateUnit_Returns400NamingCode_WhenBodyCodeDiffersFromUrl()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var renamed = await admin.PutAsJsonAsync("/api/admin/org-units/540102001", new { code = "540102009", name = "某司法所", level = 4, parentCode = "540102", kind = "justice", sortOrder = 1 });
+        var same = await admin.PutAsJsonAsync("/api/admin/org-units/540102001", new { code = "540102001", name = "某司法所", level = 4, parentCode = "540102", kind = "justice", sortOrder = 1 });
+
+        renamed.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await renamed.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Equal("code");
+        same.StatusCode.Should().Be(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
     public async Task SavedUnit_KeepsAdminChange_AfterRestartReseeds()
     {
         var data = Directory.CreateTempSubdirectory("zzf-org-").FullName;

@@ -102,4 +102,42 @@ public sealed class AppointSupervisorTests : IAsyncLifetime
         (await bad.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().BeEquivalentTo(["userName", "name", "category", "birthDate", "education"]);
         (await clerk.PostAsJsonAsync("/api/supervisors", Candidate())).StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task Appoint_Returns400NamingDeclaredRelations_WhenTheyAreNotUnitCodes()
+    {
+        using var lead = await SignedInAsync("lead.chengguan");
+
+        var response = await lead.PostAsJsonAsync("/api/supervisors", WithRelations("配偶在城关区市场监管局"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key).Should().Equal("declaredRelations");
+        (await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Instances.CountAsync(i => i.DefinitionId == "supervisor-appointment"))).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Appoint_StoresRelationsThePoolPageCanSaveAgain_WhenTheyAreUnitCodes()
+    {
+        using var lead = await SignedInAsync("lead.chengguan");
+        (await lead.PostAsJsonAsync("/api/supervisors", WithRelations("540102-scjg， 540102-cgzf"))).StatusCode.Should().Be(HttpStatusCode.Created);
+        await ApproveAsync(lead);
+        using var admin = await SignedInAsync("admin");
+
+        var change = await admin.PutAsJsonAsync("/api/admin/supervisors/supervisor.bianba", new { status = "在任", available = false });
+
+        change.StatusCode.Should().Be(HttpStatusCode.NoContent, await change.Content.ReadAsStringAsync());
+        var entry = await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Supervisors.AsNoTracking().SingleAsync(s => s.UserName == "supervisor.bianba"));
+        entry.DeclaredRelations.Should().Be("540102-scjg,540102-cgzf");
+    }
+
+    private static object WithRelations(string declaredRelations) => new
+    {
+        userName = "supervisor.bianba",
+        name = "边巴",
+        category = "律师",
+        birthDate = "1983-04-18",
+        education = "本科",
+        disqualifyingRecord = false,
+        declaredRelations,
+    };
 }
