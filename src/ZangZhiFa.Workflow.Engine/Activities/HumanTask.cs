@@ -237,12 +237,13 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
                 var clock = TaskClock.Read(context.Variables[binding.Variable], binding.Variable);
                 if (clock is null)
                 {
-                    clock = TaskClock.Start(context.Now, deadline.DueFrom(context.Now, context.Services.Calendar));
+                    clock = TaskClock.Start(context.Now, deadline.DueFrom(context.Now, context.Services.Calendar), deadline.WorkingDays is not null);
                 }
                 else
                 {
-                    var stopped = clock.Resume(context.Now);
-                    note = stopped > TimeSpan.Zero ? $"；时钟恢复，期限顺延 {stopped.TotalDays:0.##} 日" : "";
+                    clock.InWorkingDays ??= deadline.WorkingDays is not null;
+                    var moved = clock.Resume(context.Now, context.Services.Calendar);
+                    note = moved > TimeSpan.Zero ? $"；时钟恢复，期限顺延至 {DuePolicy.LastDay(clock.DueAt, context.Services.Calendar):yyyy-MM-dd}" : "";
                     if (clock.EscalationLevel > 0 && clock.OrgUnitCode is { } escalatedTo)
                     {
                         // The work was escalated (督办) and taken over above: it stays there when it comes back.
@@ -400,7 +401,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         {
             // The clock takes over what happened to the task: 督办 may have moved its deadline and its unit.
             var clock = TaskClock.Read(context.Variables[binding.Variable], binding.Variable)
-                ?? TaskClock.Start(task.CreatedAt, task.DueAt ?? context.Now);
+                ?? TaskClock.Start(task.CreatedAt, task.DueAt ?? context.Now, properties.Deadline?.WorkingDays is not null);
             clock.DueAt = task.DueAt ?? clock.DueAt;
             clock.OrgUnitCode = task.OrgUnitCode;
             clock.EscalationLevel = task.EscalationLevel;
