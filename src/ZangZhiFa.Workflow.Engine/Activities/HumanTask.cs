@@ -110,6 +110,11 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             }
         }
 
+        if (properties.Assignee.Qualified && properties.Assignee.Pool is null)
+        {
+            validator.Error("assignee.qualified", "法律职业资格要求须配合协作审核池 pool 使用：候选人名单由它确定 (qualified applies to a pool assignment, which lists the candidates)");
+        }
+
         if (properties.Assignee.LevelsUp is { } up)
         {
             if (up < 1)
@@ -312,9 +317,11 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
     }
 
     /// <summary>
-    /// Who may take a pool task: the role's holders in the own unit if there are any after recusal, else those of the
-    /// pool unit and the units under it. With nobody left the task stays a group task of the pool unit, so the 司法局
-    /// sees it and can assign it; the journal says so either way.
+    /// Who may take a pool task: the role's holders in the own unit if there are any (with <c>qualified</c>: any holding
+    /// 法律职业资格), else those of the pool unit and the units under it, less the recused and, with <c>qualified</c>,
+    /// the unqualified. With nobody left the task stays with the pool unit, so the 司法局 sees it and can assign it: as
+    /// a group task, or, with <c>qualified</c>, with an empty candidate list, since a group task could be claimed by
+    /// any holder of the role in or above the unit, qualified or not. The journal says who was left out and why.
     /// </summary>
     private static async Task<(string? Unit, string? Candidates, string Routing)> ResolvePoolAsync(ActivityContext context, Assignment assignee, string? ownUnit, string poolExpression)
     {
@@ -322,21 +329,38 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         var recused = assignee.Recuse is { } recuseExpression ? Codes(context.Evaluate(recuseExpression)) : [];
         var orgs = context.Services.Orgs;
         var withdrawn = new List<StaffMember>();
+        var unqualified = new List<StaffMember>();
+        List<StaffMember> Qualified(IEnumerable<StaffMember> members)
+        {
+            var list = members.ToList();
+            if (!assignee.Qualified)
+            {
+                return list;
+            }
+
+            unqualified.AddRange(list.Where(m => !m.LegalQualification));
+            return [.. list.Where(m => m.LegalQualification)];
+        }
+
         List<StaffMember> Eligible(IEnumerable<StaffMember> members)
         {
             var list = members.ToList();
             withdrawn.AddRange(list.Where(m => recused.Contains(m.OrgUnitCode)));
-            return [.. list.Where(m => !recused.Contains(m.OrgUnitCode))];
+            return Qualified(list.Where(m => !recused.Contains(m.OrgUnitCode)));
         }
 
-        var recusal = () => withdrawn.Count == 0 ? "" : $"（回避：{string.Join("、", withdrawn.Select(m => m.UserName).Distinct())}）";
+        string LeftOut() =>
+            (withdrawn.Count == 0 ? "" : $"（回避：{string.Join("、", withdrawn.Select(m => m.UserName).Distinct())}）")
+            + (unqualified.Count == 0 ? "" : $"（无法律职业资格：{string.Join("、", unqualified.Select(m => m.UserName).Distinct())}）");
+
         if (!string.IsNullOrEmpty(ownUnit))
         {
             // Recusal is about the pool: a unit's own reviewers are the ones the law expects to review its cases.
-            var own = (await orgs.GetMembersAsync(role, ownUnit, withChildUnits: false, context.CancellationToken)).ToList();
+            // Their qualification is not: without it they count as no reviewers, and the pool takes the case.
+            var own = Qualified(await orgs.GetMembersAsync(role, ownUnit, withChildUnits: false, context.CancellationToken));
             if (own.Count > 0)
             {
-                return (ownUnit, Join(own), $"；本单位审核：{string.Join("、", own.Select(m => m.UserName))}");
+                return (ownUnit, Join(own), $"；本单位审核：{string.Join("、", own.Select(m => m.UserName))}{LeftOut()}");
             }
         }
 
@@ -347,9 +371,14 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         }
 
         var pool = Eligible(await orgs.GetMembersAsync(role, poolUnit, withChildUnits: true, context.CancellationToken));
-        return pool.Count > 0
-            ? (poolUnit, Join(pool), $"；协作审核池：{string.Join("、", pool.Select(m => m.UserName))}{recusal()}")
-            : (poolUnit, null, $"；协作审核池无可用审核人员，由 {poolUnit} 统筹指派{recusal()}");
+        if (pool.Count > 0)
+        {
+            return (poolUnit, Join(pool), $"；协作审核池：{string.Join("、", pool.Select(m => m.UserName))}{LeftOut()}");
+        }
+
+        return assignee.Qualified
+            ? (poolUnit, ",", $"；协作审核池无具备法律职业资格的审核人员，由 {poolUnit} 统筹指派{LeftOut()}")
+            : (poolUnit, null, $"；协作审核池无可用审核人员，由 {poolUnit} 统筹指派{LeftOut()}");
 
         static string Join(IEnumerable<StaffMember> members) => "," + string.Join(",", members.Select(m => m.UserName).Distinct()) + ",";
     }
@@ -581,5 +610,11 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
         /// <summary>Expression giving unit codes (one or a list) whose members are left out of the pool (回避).</summary>
         public string? Recuse { get; set; }
+
+        /// <summary>
+        /// Only holders of 法律职业资格 may take the task (《行政处罚法》 Art. 58: first-time legal reviewers): the own
+        /// unit's reviewers without it count as none, and the pool leaves them out. Needs <see cref="Pool"/>.
+        /// </summary>
+        public bool Qualified { get; set; }
     }
 }

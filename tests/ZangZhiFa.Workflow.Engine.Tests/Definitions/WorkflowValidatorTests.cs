@@ -242,6 +242,11 @@ public sealed class WorkflowValidatorTests
     }
 
     [Fact]
+    public void Validate_RejectsAQualificationRequirement_WithoutAPool() =>
+        Validate(f => Activity(f, "review")["properties"]!["assignee"]!["qualified"] = true).Select(e => e.ToString()).Should().ContainSingle()
+            .Which.Should().Be("sample.json: activity 'review' property 'assignee.qualified': 法律职业资格要求须配合协作审核池 pool 使用：候选人名单由它确定 (qualified applies to a pool assignment, which lists the candidates)");
+
+    [Fact]
     public void Validate_NamesTheRule_WhenARuleCheckHasADuplicateIdOrABadCondition()
     {
         var errors = Validate(f =>

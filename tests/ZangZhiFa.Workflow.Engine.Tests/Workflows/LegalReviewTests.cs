@@ -139,8 +139,46 @@ public sealed class LegalReviewTests
         await StartAsync();
 
         var review = _engine.OpenTask("review");
-        (review.AssigneeRole, review.OrgUnitCode, review.Candidates).Should().Be(("法制审核员", "540102", (string?)null));
-        JournalOf("review").Should().Contain("协作审核池无可用审核人员，由 540102 统筹指派");
+        (review.AssigneeRole, review.OrgUnitCode, review.Candidates).Should().Be(("法制审核员", "540102", ","), "only a qualified reviewer the 司法局 assigns may take it");
+        JournalOf("review").Should().Contain("协作审核池无具备法律职业资格的审核人员，由 540102 统筹指派");
+    }
+
+    [Fact]
+    public async Task Review_LeavesOutReviewersWithoutTheLegalQualification_WhenDrawingThePool()
+    {
+        _engine.Orgs.Members.Add(("fzsh.xinren", "540102", "法制审核员"));
+        _engine.Orgs.Unqualified.Add("fzsh.xinren");
+
+        await StartAsync();
+
+        var review = _engine.OpenTask("review");
+        (review.OrgUnitCode, review.Candidates).Should().Be(("540102", ",fzsh.chengguan,fzsh.scjg,"), "《行政处罚法》第58条: reviewers hold 法律职业资格");
+        JournalOf("review").Should().Contain("无法律职业资格：fzsh.xinren");
+    }
+
+    [Fact]
+    public async Task Review_GoesToThePool_WhenTheUnitsOwnReviewersLackTheLegalQualification()
+    {
+        _engine.Orgs.Unqualified.Add("fzsh.scjg");
+
+        await StartAsync(Inputs(unit: "540102-scjg"));
+
+        var review = _engine.OpenTask("review");
+        (review.OrgUnitCode, review.Candidates).Should().Be(("540102", ",fzsh.chengguan,"), "an own reviewer without the qualification counts as none");
+        JournalOf("review").Should().Contain("协作审核池：fzsh.chengguan（回避：fzsh.scjg）");
+    }
+
+    [Fact]
+    public async Task Review_OffersTheTaskToNobody_WhenNoReviewerInThePoolIsQualified()
+    {
+        _engine.Orgs.Unqualified.UnionWith(["fzsh.chengguan", "fzsh.scjg"]);
+
+        await StartAsync();
+
+        var review = _engine.OpenTask("review");
+        (review.OrgUnitCode, review.AssigneeUser, review.Candidates).Should().Be(("540102", (string?)null, ","),
+            "a group task could be claimed by any 法制审核员 of the 司法局 or above; the 司法局 assigns a qualified one");
+        JournalOf("review").Should().Contain("协作审核池无具备法律职业资格的审核人员，由 540102 统筹指派（无法律职业资格：fzsh.chengguan、fzsh.scjg）");
     }
 
     [Fact]
