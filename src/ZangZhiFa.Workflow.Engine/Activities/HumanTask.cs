@@ -13,7 +13,8 @@ namespace ZangZhiFa.Workflow.Engine.Activities;
 /// someone completes it with one of its outcomes, and stores the result in the variable named after the
 /// activity (<c>{ outcome, comment, by, at, fields }</c>). With a deadline it also sets reminder timers and a
 /// deadline timer; when the deadline passes the task stays open and the overdue outcome starts a side path
-/// (typically <see cref="Escalate"/>). With a <c>clock</c> the limit lives in a variable shared by several tasks
+/// (typically <see cref="Escalate"/>), or, with <c>withdrawWhenOverdue</c>, the task is withdrawn and the overdue
+/// outcome is the path's only way on. With a <c>clock</c> the limit lives in a variable shared by several tasks
 /// (see <see cref="TaskClock"/>): the task opens with the time left, and stop outcomes stop the clock until a
 /// task on it opens again. <c>offerWhen</c> hides outcomes whose condition is false when the task opens.
 /// </summary>
@@ -204,6 +205,11 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         if (properties.Reminders.Any(r => r is <= 0 or >= 1))
         {
             validator.Error("reminders", "提醒点须为期限的比例，介于 0 与 1 之间 (fractions between 0 and 1)");
+        }
+
+        if (properties.WithdrawWhenOverdue && properties.Deadline is null)
+        {
+            validator.Error("withdrawWhenOverdue", "逾期撤回须先设置期限 deadline (withdrawWhenOverdue needs a deadline)");
         }
 
         if (properties.Deadline is not null && properties.Outcomes.Contains(properties.OverdueOutcome))
@@ -412,6 +418,18 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
                 return ActivityResult.EndPath;
             case (BookmarkKind.Timer, DeadlineTimer):
                 context.Summary = $"{task.Title} 已超过办理期限";
+                if (properties.WithdrawWhenOverdue)
+                {
+                    // The overdue path replaces the task rather than running beside it: nothing may complete it later.
+                    foreach (var wait in context.Bookmarks.Where(b => b.TaskId == task.Id).ToList())
+                    {
+                        context.RemoveBookmark(wait);
+                    }
+
+                    context.CloseTask(task, WorkflowTaskStatus.Cancelled);
+                    context.Summary += "，任务撤回";
+                }
+
                 return ActivityResult.Done(properties.OverdueOutcome);
         }
 
@@ -571,6 +589,12 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         public List<double> Reminders { get; set; } = [];
 
         public string OverdueOutcome { get; set; } = DefaultOverdueOutcome;
+
+        /// <summary>
+        /// When the deadline passes the task is withdrawn (撤回) and only the overdue path goes on, e.g. an invitation
+        /// that lapses; otherwise the task stays open beside the overdue path (for 督办).
+        /// </summary>
+        public bool WithdrawWhenOverdue { get; set; }
 
         /// <summary>Keeps the deadline in a variable shared with other tasks, stopped by some outcomes; see <see cref="TaskClock"/>.</summary>
         public ClockBinding? Clock { get; set; }
