@@ -13,7 +13,8 @@ namespace ZangZhiFa.Workflow.Engine.Activities;
 /// someone completes it with one of its outcomes, and stores the result in the variable named after the
 /// activity (<c>{ outcome, comment, by, at, fields }</c>). With a deadline it also sets reminder timers and a
 /// deadline timer; when the deadline passes the task stays open and the overdue outcome starts a side path
-/// (typically <see cref="Escalate"/>). With a <c>clock</c> the limit lives in a variable shared by several tasks
+/// (typically <see cref="Escalate"/>), or, with <c>withdrawWhenOverdue</c>, the task is withdrawn and the overdue
+/// outcome is the path's only way on. With a <c>clock</c> the limit lives in a variable shared by several tasks
 /// (see <see cref="TaskClock"/>): the task opens with the time left, and stop outcomes stop the clock until a
 /// task on it opens again. <c>offerWhen</c> hides outcomes whose condition is false when the task opens.
 /// </summary>
@@ -110,6 +111,11 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             }
         }
 
+        if (properties.Assignee.Qualified && properties.Assignee.Pool is null)
+        {
+            validator.Error("assignee.qualified", "法律职业资格要求须配合协作审核池 pool 使用：候选人名单由它确定 (qualified applies to a pool assignment, which lists the candidates)");
+        }
+
         if (properties.Assignee.LevelsUp is { } up)
         {
             if (up < 1)
@@ -201,6 +207,11 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             validator.Error("reminders", "提醒点须为期限的比例，介于 0 与 1 之间 (fractions between 0 and 1)");
         }
 
+        if (properties.WithdrawWhenOverdue && properties.Deadline is null)
+        {
+            validator.Error("withdrawWhenOverdue", "逾期撤回须先设置期限 deadline (withdrawWhenOverdue needs a deadline)");
+        }
+
         if (properties.Deadline is not null && properties.Outcomes.Contains(properties.OverdueOutcome))
         {
             validator.Error("overdueOutcome", $"超期结果 “{properties.OverdueOutcome}” 与办理结果重名 (clashes with an outcome)");
@@ -237,12 +248,13 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
                 var clock = TaskClock.Read(context.Variables[binding.Variable], binding.Variable);
                 if (clock is null)
                 {
-                    clock = TaskClock.Start(context.Now, deadline.DueFrom(context.Now, context.Services.Calendar));
+                    clock = TaskClock.Start(context.Now, deadline.DueFrom(context.Now, context.Services.Calendar), deadline.WorkingDays is not null);
                 }
                 else
                 {
-                    var stopped = clock.Resume(context.Now);
-                    note = stopped > TimeSpan.Zero ? $"；时钟恢复，期限顺延 {stopped.TotalDays:0.##} 日" : "";
+                    clock.InWorkingDays ??= deadline.WorkingDays is not null;
+                    var moved = clock.Resume(context.Now, context.Services.Calendar);
+                    note = moved > TimeSpan.Zero ? $"；时钟恢复，期限顺延至 {DuePolicy.LastDay(clock.DueAt, context.Services.Calendar):yyyy-MM-dd}" : "";
                     if (clock.EscalationLevel > 0 && clock.OrgUnitCode is { } escalatedTo)
                     {
                         // The work was escalated (督办) and taken over above: it stays there when it comes back.
@@ -311,9 +323,11 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
     }
 
     /// <summary>
-    /// Who may take a pool task: the role's holders in the own unit if there are any after recusal, else those of the
-    /// pool unit and the units under it. With nobody left the task stays a group task of the pool unit, so the 司法局
-    /// sees it and can assign it; the journal says so either way.
+    /// Who may take a pool task: the role's holders in the own unit if there are any (with <c>qualified</c>: any holding
+    /// 法律职业资格), else those of the pool unit and the units under it, less the recused and, with <c>qualified</c>,
+    /// the unqualified. With nobody left the task stays with the pool unit, so the 司法局 sees it and can assign it: as
+    /// a group task, or, with <c>qualified</c>, with an empty candidate list, since a group task could be claimed by
+    /// any holder of the role in or above the unit, qualified or not. The journal says who was left out and why.
     /// </summary>
     private static async Task<(string? Unit, string? Candidates, string Routing)> ResolvePoolAsync(ActivityContext context, Assignment assignee, string? ownUnit, string poolExpression)
     {
@@ -321,21 +335,38 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         var recused = assignee.Recuse is { } recuseExpression ? Codes(context.Evaluate(recuseExpression)) : [];
         var orgs = context.Services.Orgs;
         var withdrawn = new List<StaffMember>();
+        var unqualified = new List<StaffMember>();
+        List<StaffMember> Qualified(IEnumerable<StaffMember> members)
+        {
+            var list = members.ToList();
+            if (!assignee.Qualified)
+            {
+                return list;
+            }
+
+            unqualified.AddRange(list.Where(m => !m.LegalQualification));
+            return [.. list.Where(m => m.LegalQualification)];
+        }
+
         List<StaffMember> Eligible(IEnumerable<StaffMember> members)
         {
             var list = members.ToList();
             withdrawn.AddRange(list.Where(m => recused.Contains(m.OrgUnitCode)));
-            return [.. list.Where(m => !recused.Contains(m.OrgUnitCode))];
+            return Qualified(list.Where(m => !recused.Contains(m.OrgUnitCode)));
         }
 
-        var recusal = () => withdrawn.Count == 0 ? "" : $"（回避：{string.Join("、", withdrawn.Select(m => m.UserName).Distinct())}）";
+        string LeftOut() =>
+            (withdrawn.Count == 0 ? "" : $"（回避：{string.Join("、", withdrawn.Select(m => m.UserName).Distinct())}）")
+            + (unqualified.Count == 0 ? "" : $"（无法律职业资格：{string.Join("、", unqualified.Select(m => m.UserName).Distinct())}）");
+
         if (!string.IsNullOrEmpty(ownUnit))
         {
             // Recusal is about the pool: a unit's own reviewers are the ones the law expects to review its cases.
-            var own = (await orgs.GetMembersAsync(role, ownUnit, withChildUnits: false, context.CancellationToken)).ToList();
+            // Their qualification is not: without it they count as no reviewers, and the pool takes the case.
+            var own = Qualified(await orgs.GetMembersAsync(role, ownUnit, withChildUnits: false, context.CancellationToken));
             if (own.Count > 0)
             {
-                return (ownUnit, Join(own), $"；本单位审核：{string.Join("、", own.Select(m => m.UserName))}");
+                return (ownUnit, Join(own), $"；本单位审核：{string.Join("、", own.Select(m => m.UserName))}{LeftOut()}");
             }
         }
 
@@ -346,9 +377,14 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         }
 
         var pool = Eligible(await orgs.GetMembersAsync(role, poolUnit, withChildUnits: true, context.CancellationToken));
-        return pool.Count > 0
-            ? (poolUnit, Join(pool), $"；协作审核池：{string.Join("、", pool.Select(m => m.UserName))}{recusal()}")
-            : (poolUnit, null, $"；协作审核池无可用审核人员，由 {poolUnit} 统筹指派{recusal()}");
+        if (pool.Count > 0)
+        {
+            return (poolUnit, Join(pool), $"；协作审核池：{string.Join("、", pool.Select(m => m.UserName))}{LeftOut()}");
+        }
+
+        return assignee.Qualified
+            ? (poolUnit, ",", $"；协作审核池无具备法律职业资格的审核人员，由 {poolUnit} 统筹指派{LeftOut()}")
+            : (poolUnit, null, $"；协作审核池无可用审核人员，由 {poolUnit} 统筹指派{LeftOut()}");
 
         static string Join(IEnumerable<StaffMember> members) => "," + string.Join(",", members.Select(m => m.UserName).Distinct()) + ",";
     }
@@ -382,6 +418,18 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
                 return ActivityResult.EndPath;
             case (BookmarkKind.Timer, DeadlineTimer):
                 context.Summary = $"{task.Title} 已超过办理期限";
+                if (properties.WithdrawWhenOverdue)
+                {
+                    // The overdue path replaces the task rather than running beside it: nothing may complete it later.
+                    foreach (var wait in context.Bookmarks.Where(b => b.TaskId == task.Id).ToList())
+                    {
+                        context.RemoveBookmark(wait);
+                    }
+
+                    context.CloseTask(task, WorkflowTaskStatus.Cancelled);
+                    context.Summary += "，任务撤回";
+                }
+
                 return ActivityResult.Done(properties.OverdueOutcome);
         }
 
@@ -400,7 +448,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         {
             // The clock takes over what happened to the task: 督办 may have moved its deadline and its unit.
             var clock = TaskClock.Read(context.Variables[binding.Variable], binding.Variable)
-                ?? TaskClock.Start(task.CreatedAt, task.DueAt ?? context.Now);
+                ?? TaskClock.Start(task.CreatedAt, task.DueAt ?? context.Now, properties.Deadline?.WorkingDays is not null);
             clock.DueAt = task.DueAt ?? clock.DueAt;
             clock.OrgUnitCode = task.OrgUnitCode;
             clock.EscalationLevel = task.EscalationLevel;
@@ -542,6 +590,12 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
         public string OverdueOutcome { get; set; } = DefaultOverdueOutcome;
 
+        /// <summary>
+        /// When the deadline passes the task is withdrawn (撤回) and only the overdue path goes on, e.g. an invitation
+        /// that lapses; otherwise the task stays open beside the overdue path (for 督办).
+        /// </summary>
+        public bool WithdrawWhenOverdue { get; set; }
+
         /// <summary>Keeps the deadline in a variable shared with other tasks, stopped by some outcomes; see <see cref="TaskClock"/>.</summary>
         public ClockBinding? Clock { get; set; }
 
@@ -580,5 +634,11 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
         /// <summary>Expression giving unit codes (one or a list) whose members are left out of the pool (回避).</summary>
         public string? Recuse { get; set; }
+
+        /// <summary>
+        /// Only holders of 法律职业资格 may take the task (《行政处罚法》 Art. 58: first-time legal reviewers): the own
+        /// unit's reviewers without it count as none, and the pool leaves them out. Needs <see cref="Pool"/>.
+        /// </summary>
+        public bool Qualified { get; set; }
     }
 }

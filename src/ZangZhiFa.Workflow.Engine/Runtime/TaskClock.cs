@@ -10,10 +10,24 @@ namespace ZangZhiFa.Workflow.Engine.Runtime;
 /// A time limit that outlives one task (办理时限): kept in a workflow variable, shared by the human tasks that
 /// name it as their <c>clock</c> and pushed by <c>ExtendDeadline</c> (延期). A task opens with the time left on
 /// the clock; completing it with one of its stop outcomes stops the clock (e.g. 要求补正: waiting for the
-/// complainant's material does not count, SAMR Art. 20) and the next task on the clock resumes it, moving the
-/// deadline by exactly the time it stood still. The variable holds JSON, readable by expressions and notices:
-/// <code>{ startedAt, dueAt, dueDate, pausedAt, pausedTotal, extensions, extendedFrom, orgUnitCode, escalationLevel }</code>
+/// complainant's material does not count, SAMR Art. 20) and the next task on the clock resumes it.
 /// </summary>
+/// <remarks>
+/// <para>How a resume moves the deadline depends on how the limit is counted (补正期间不计入办理期限):</para>
+/// <list type="bullet">
+/// <item>In working days (<c>{ "workingDays": n }</c>): the stop day counts as used and the working days after it,
+/// up to and including the last day, are what is left; the resume day is not counted (as the start day of any limit
+/// is not), so the deadline becomes the end of the last of those days counted on from the resume day. The deadline
+/// therefore always ends a working day, and a stop and resume on the same day leave it where it was. With nothing
+/// left (stopped on the last day) the work has the rest of the resume day, or of the next working day when that day
+/// is not one. A clock already overdue when it stopped stays overdue: its deadline does not move.</item>
+/// <item>In calendar days or as a duration: the deadline moves by exactly the time the clock stood still.</item>
+/// </list>
+/// <para>A stop never brings the deadline forward. <c>pausedTotal</c> adds up how far stops moved the deadline, so
+/// the limit's span (<see cref="ActiveSince"/> to <see cref="DueAt"/>) stays the whole limit for reminders. The
+/// variable holds JSON, readable by expressions and notices:
+/// <code>{ startedAt, dueAt, dueDate, pausedAt, pausedTotal, inWorkingDays, extensions, extendedFrom, orgUnitCode, escalationLevel }</code></para>
+/// </remarks>
 public sealed class TaskClock
 {
     /// <summary>When the limit started (the first task on the clock opened).</summary>
@@ -25,8 +39,14 @@ public sealed class TaskClock
     /// <summary>When the clock was stopped; null while it runs.</summary>
     public DateTimeOffset? PausedAt { get; set; }
 
-    /// <summary>All the time the clock stood still so far.</summary>
+    /// <summary>How far stops have moved the deadline so far (for a calendar-day or duration limit: the time the clock stood still).</summary>
     public TimeSpan PausedTotal { get; set; }
+
+    /// <summary>
+    /// Whether the limit is counted in working days, which decides how a resume moves the deadline. Null on a clock
+    /// stored before this was recorded; the task resuming it then says (its own <c>deadline</c>).
+    /// </summary>
+    public bool? InWorkingDays { get; set; }
 
     /// <summary>How many extensions were granted.</summary>
     public int Extensions { get; set; }
@@ -45,25 +65,61 @@ public sealed class TaskClock
     /// <summary>The start of the limit with the stopped time left out; reminders are fractions of [this, <see cref="DueAt"/>].</summary>
     public DateTimeOffset ActiveSince => StartedAt + PausedTotal;
 
-    public static TaskClock Start(DateTimeOffset now, DateTimeOffset due) => new() { StartedAt = now, DueAt = due };
+    public static TaskClock Start(DateTimeOffset now, DateTimeOffset due, bool inWorkingDays) =>
+        new() { StartedAt = now, DueAt = due, InWorkingDays = inWorkingDays };
 
     /// <summary>Stops the clock; stopping a stopped clock keeps the first stop.</summary>
     public void Stop(DateTimeOffset now) => PausedAt ??= now;
 
-    /// <summary>Runs the clock again; returns the time it stood still, by which the deadline moved.</summary>
-    public TimeSpan Resume(DateTimeOffset now)
+    /// <summary>Runs the clock again (see the remarks on <see cref="TaskClock"/>); returns how far the deadline moved.</summary>
+    public TimeSpan Resume(DateTimeOffset now, IWorkingCalendar calendar)
     {
         if (PausedAt is not { } pausedAt)
         {
             return TimeSpan.Zero;
         }
 
-        var stopped = now > pausedAt ? now - pausedAt : TimeSpan.Zero;
-        DueAt += stopped;
-        PausedTotal += stopped;
+        var due = InWorkingDays == true
+            ? WorkingDaysDue(pausedAt, now, calendar)
+            : DueAt + (now > pausedAt ? now - pausedAt : TimeSpan.Zero);
+        var moved = due > DueAt ? due - DueAt : TimeSpan.Zero;
+        DueAt += moved;
+        PausedTotal += moved;
         PausedAt = null;
-        return stopped;
+        return moved;
     }
+
+    private DateTimeOffset WorkingDaysDue(DateTimeOffset pausedAt, DateTimeOffset now, IWorkingCalendar calendar)
+    {
+        var stopDay = LocalDay(pausedAt, calendar);
+        var lastDay = DuePolicy.LastDay(DueAt, calendar);
+        if (stopDay > lastDay)
+        {
+            return DueAt;
+        }
+
+        var left = 0;
+        for (var day = stopDay.AddDays(1); day <= lastDay; day = day.AddDays(1))
+        {
+            if (calendar.IsWorkingDay(day))
+            {
+                left++;
+            }
+        }
+
+        if (left > 0)
+        {
+            return calendar.AddWorkingDays(now, left);
+        }
+
+        var resumeDay = LocalDay(now, calendar);
+        return calendar.IsWorkingDay(resumeDay)
+            ? new DateTimeOffset(resumeDay.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.UtcOffset)
+            : calendar.AddWorkingDays(now, 1);
+    }
+
+    private static DateOnly LocalDay(DateTimeOffset instant, IWorkingCalendar calendar) =>
+        DateOnly.FromDateTime(instant.ToOffset(calendar.UtcOffset).DateTime);
 
     /// <summary>Moves the deadline to <paramref name="newDue"/> and counts the extension.</summary>
     public void Extend(DateTimeOffset newDue, IWorkingCalendar calendar)
@@ -95,6 +151,7 @@ public sealed class TaskClock
             DueAt = due,
             PausedAt = Instant(obj["pausedAt"]),
             PausedTotal = Text(obj["pausedTotal"]) is { } total ? XmlConvert.ToTimeSpan(total) : TimeSpan.Zero,
+            InWorkingDays = obj["inWorkingDays"] is JsonValue w && w.TryGetValue<bool>(out var inWorkingDays) ? inWorkingDays : null,
             Extensions = obj["extensions"] is JsonValue e && e.TryGetValue<int>(out var n) ? n : 0,
             ExtendedFrom = Text(obj["extendedFrom"]) is { } from ? DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
             OrgUnitCode = Text(obj["orgUnitCode"]),
@@ -113,6 +170,7 @@ public sealed class TaskClock
             ["dueDate"] = DuePolicy.LastDay(DueAt, calendar).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["pausedAt"] = PausedAt is { } p ? Local(p) : null,
             ["pausedTotal"] = XmlConvert.ToString(PausedTotal),
+            ["inWorkingDays"] = InWorkingDays,
             ["extensions"] = Extensions,
             ["extendedFrom"] = ExtendedFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["orgUnitCode"] = OrgUnitCode,

@@ -33,7 +33,7 @@ public sealed class EfOrgDirectory(WorkflowDbContext db) : IOrgDirectory
         return await db.Users.AsNoTracking()
             .Where(u => units.Contains(u.OrgUnitCode) && u.IsActive && ("," + u.Roles + ",").Contains(marker))
             .OrderBy(u => u.UserName)
-            .Select(u => new StaffMember(u.UserName, u.OrgUnitCode))
+            .Select(u => new StaffMember(u.UserName, u.OrgUnitCode, u.LegalQualification))
             .ToListAsync(cancellationToken);
     }
 }

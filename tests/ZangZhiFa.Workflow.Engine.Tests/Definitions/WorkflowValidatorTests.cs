@@ -251,6 +251,16 @@ public sealed class WorkflowValidatorTests
     }
 
     [Fact]
+    public void Validate_RejectsAQualificationRequirement_WithoutAPool() =>
+        Validate(f => Activity(f, "review")["properties"]!["assignee"]!["qualified"] = true).Select(e => e.ToString()).Should().ContainSingle()
+            .Which.Should().Be("sample.json: activity 'review' property 'assignee.qualified': 法律职业资格要求须配合协作审核池 pool 使用：候选人名单由它确定 (qualified applies to a pool assignment, which lists the candidates)");
+
+    [Fact]
+    public void Validate_RejectsWithdrawalWhenOverdue_WithoutADeadline() =>
+        Validate(f => Activity(f, "review")["properties"]!["withdrawWhenOverdue"] = true).Select(e => e.ToString()).Should().ContainSingle()
+            .Which.Should().Be("sample.json: activity 'review' property 'withdrawWhenOverdue': 逾期撤回须先设置期限 deadline (withdrawWhenOverdue needs a deadline)");
+
+    [Fact]
     public void Validate_NamesTheRule_WhenARuleCheckHasADuplicateIdOrABadCondition()
     {
         var errors = Validate(f =>

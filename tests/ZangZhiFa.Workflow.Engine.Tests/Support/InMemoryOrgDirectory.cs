@@ -28,12 +28,15 @@ public sealed class InMemoryOrgDirectory : IOrgDirectory
         ("fzsh.scjg", "540102-scjg", "法制审核员"),
     ];
 
+    /// <summary>Who lacks 法律职业资格; everyone else in <see cref="Members"/> holds it, as the demo reviewers do.</summary>
+    public HashSet<string> Unqualified { get; } = new(StringComparer.Ordinal);
+
     public Task<IReadOnlyList<StaffMember>> GetMembersAsync(string role, string orgUnitCode, bool withChildUnits, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StaffMember>>(
         [
             .. Members
                 .Where(m => m.Role == role && (m.OrgUnitCode == orgUnitCode || (withChildUnits && _units.GetValueOrDefault(m.OrgUnitCode)?.ParentCode == orgUnitCode)))
                 .OrderBy(m => m.UserName, StringComparer.Ordinal)
-                .Select(m => new StaffMember(m.UserName, m.OrgUnitCode)),
+                .Select(m => new StaffMember(m.UserName, m.OrgUnitCode, !Unqualified.Contains(m.UserName))),
         ]);
 }

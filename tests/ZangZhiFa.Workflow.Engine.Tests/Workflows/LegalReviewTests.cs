@@ -139,8 +139,46 @@ public sealed class LegalReviewTests
         await StartAsync();
 
         var review = _engine.OpenTask("review");
-        (review.AssigneeRole, review.OrgUnitCode, review.Candidates).Should().Be(("法制审核员", "540102", (string?)null));
-        JournalOf("review").Should().Contain("协作审核池无可用审核人员，由 540102 统筹指派");
+        (review.AssigneeRole, review.OrgUnitCode, review.Candidates).Should().Be(("法制审核员", "540102", ","), "only a qualified reviewer the 司法局 assigns may take it");
+        JournalOf("review").Should().Contain("协作审核池无具备法律职业资格的审核人员，由 540102 统筹指派");
+    }
+
+    [Fact]
+    public async Task Review_LeavesOutReviewersWithoutTheLegalQualification_WhenDrawingThePool()
+    {
+        _engine.Orgs.Members.Add(("fzsh.xinren", "540102", "法制审核员"));
+        _engine.Orgs.Unqualified.Add("fzsh.xinren");
+
+        await StartAsync();
+
+        var review = _engine.OpenTask("review");
+        (review.OrgUnitCode, review.Candidates).Should().Be(("540102", ",fzsh.chengguan,fzsh.scjg,"), "《行政处罚法》第58条: reviewers hold 法律职业资格");
+        JournalOf("review").Should().Contain("无法律职业资格：fzsh.xinren");
+    }
+
+    [Fact]
+    public async Task Review_GoesToThePool_WhenTheUnitsOwnReviewersLackTheLegalQualification()
+    {
+        _engine.Orgs.Unqualified.Add("fzsh.scjg");
+
+        await StartAsync(Inputs(unit: "540102-scjg"));
+
+        var review = _engine.OpenTask("review");
+        (review.OrgUnitCode, review.Candidates).Should().Be(("540102", ",fzsh.chengguan,"), "an own reviewer without the qualification counts as none");
+        JournalOf("review").Should().Contain("协作审核池：fzsh.chengguan（回避：fzsh.scjg）");
+    }
+
+    [Fact]
+    public async Task Review_OffersTheTaskToNobody_WhenNoReviewerInThePoolIsQualified()
+    {
+        _engine.Orgs.Unqualified.UnionWith(["fzsh.chengguan", "fzsh.scjg"]);
+
+        await StartAsync();
+
+        var review = _engine.OpenTask("review");
+        (review.OrgUnitCode, review.AssigneeUser, review.Candidates).Should().Be(("540102", (string?)null, ","),
+            "a group task could be claimed by any 法制审核员 of the 司法局 or above; the 司法局 assigns a qualified one");
+        JournalOf("review").Should().Contain("协作审核池无具备法律职业资格的审核人员，由 540102 统筹指派（无法律职业资格：fzsh.chengguan、fzsh.scjg）");
     }
 
     [Fact]
@@ -244,8 +282,47 @@ public sealed class LegalReviewTests
         _engine.Time.Advance(TimeSpan.FromDays(2));
         await _engine.CompleteAsync(supplement, "已补充", new JsonObject { ["material"] = "听证笔录一份" }, "zhaxi");
 
-        _engine.OpenTask("review").DueAt.Should().Be(firstDue.AddDays(2), "the two days spent supplementing do not count");
+        _engine.OpenTask("review").DueAt.Should().Be(Beijing(2026, 3, 14), "sent back on Tuesday (a day used), back on Thursday (not counted): the 6 working days left run Friday 6 to Friday 13 March");
         Stage(id).Should().Be("待审核");
+    }
+
+    private static DateTimeOffset Beijing(int year, int month, int day, int hour = 0) => new(year, month, day, hour, 0, 0, TimeSpan.FromHours(8));
+
+    /// <summary>Submitted Monday 30 November 2026, 09:00: the 7 working days end with Wednesday 9 December; sent back Friday 4 December, 10:00.</summary>
+    private async Task SentBackOnFridayAsync()
+    {
+        _engine.Time.SetUtcNow(Beijing(2026, 11, 30, 9));
+        await StartAsync();
+        _engine.OpenTask("review").DueAt.Should().Be(Beijing(2026, 12, 10));
+        _engine.Time.SetUtcNow(Beijing(2026, 12, 4, 10));
+        await ReviewAsync("退回补充材料", new JsonObject { ["missing"] = "听证笔录" });
+    }
+
+    [Fact]
+    public async Task Supplement_ResumesWithTheWorkingDaysLeft_WhenTheMaterialComesAfterAWeekend()
+    {
+        await SentBackOnFridayAsync();
+
+        _engine.Time.Advance(TimeSpan.FromDays(3));
+        await _engine.CompleteAsync(_engine.OpenTask("supplement"), "已补充", new JsonObject { ["material"] = "听证笔录一份" }, "zhaxi");
+
+        _engine.OpenTask("review").DueAt.Should().Be(Beijing(2026, 12, 11),
+            "Friday was used; Monday 7, Tuesday 8 and Wednesday 9 were left, counted on from Monday: the end of Thursday 10 December, not of a Saturday");
+        JournalOf("review").Should().Contain("期限顺延至 2026-12-10");
+    }
+
+    [Fact]
+    public async Task Extension_CountsFromTheEndOfTheLastDay_WhenTheClockWasStoppedForAnHour()
+    {
+        await SentBackOnFridayAsync();
+        _engine.Time.Advance(TimeSpan.FromHours(1));
+        await _engine.CompleteAsync(_engine.OpenTask("supplement"), "已补充", new JsonObject { ["material"] = "听证笔录一份" }, "zhaxi");
+        _engine.OpenTask("review").DueAt.Should().Be(Beijing(2026, 12, 10), "a stop and resume on the same day leave the deadline at the end of its last day");
+
+        await ReviewAsync("申请延期", new JsonObject { ["extensionReason"] = "需要征求上级主管部门意见" });
+        await _engine.CompleteAsync(_engine.OpenTask("approve_extension"), "批准", new JsonObject { ["opinion"] = "同意延期" }, "lead.chengguan");
+
+        _engine.OpenTask("review").DueAt.Should().Be(Beijing(2026, 12, 15), "three working days after Wednesday 9 December end with Monday 14 December");
     }
 
     [Fact]
