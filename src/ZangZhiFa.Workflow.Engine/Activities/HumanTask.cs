@@ -229,10 +229,11 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
         var user = properties.Assignee.User is { } userExpression ? AsText(context.Evaluate(userExpression)) : null;
         string? candidates = null;
+        string? recusedUnits = null;
         var routing = "";
         if (properties.Assignee.Pool is { } poolExpression)
         {
-            (orgUnit, candidates, routing) = await ResolvePoolAsync(context, properties.Assignee, orgUnit, poolExpression);
+            (orgUnit, candidates, recusedUnits, routing) = await ResolvePoolAsync(context, properties.Assignee, orgUnit, poolExpression);
         }
 
         var outcomes = OfferedOutcomes(context, properties);
@@ -298,6 +299,8 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             OrgUnitCode = orgUnit,
             AssigneeUser = user,
             Candidates = candidates,
+            RecusedUnits = recusedUnits,
+            QualificationRequired = properties.Assignee.Qualified,
             OutcomesJson = JsonSerializer.Serialize(outcomes, Json),
             FormJson = JsonSerializer.Serialize(properties.Form, Json),
             Status = WorkflowTaskStatus.Open,
@@ -329,7 +332,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
     /// a group task, or, with <c>qualified</c>, with an empty candidate list, since a group task could be claimed by
     /// any holder of the role in or above the unit, qualified or not. The journal says who was left out and why.
     /// </summary>
-    private static async Task<(string? Unit, string? Candidates, string Routing)> ResolvePoolAsync(ActivityContext context, Assignment assignee, string? ownUnit, string poolExpression)
+    private static async Task<(string? Unit, string? Candidates, string? RecusedUnits, string Routing)> ResolvePoolAsync(ActivityContext context, Assignment assignee, string? ownUnit, string poolExpression)
     {
         var role = assignee.Role!;
         var recused = assignee.Recuse is { } recuseExpression ? Codes(context.Evaluate(recuseExpression)) : [];
@@ -366,7 +369,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             var own = Qualified(await orgs.GetMembersAsync(role, ownUnit, withChildUnits: false, context.CancellationToken));
             if (own.Count > 0)
             {
-                return (ownUnit, Join(own), $"；本单位审核：{string.Join("、", own.Select(m => m.UserName))}{LeftOut()}");
+                return (ownUnit, Join(own), null, $"；本单位审核：{string.Join("、", own.Select(m => m.UserName))}{LeftOut()}");
             }
         }
 
@@ -377,14 +380,15 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         }
 
         var pool = Eligible(await orgs.GetMembersAsync(role, poolUnit, withChildUnits: true, context.CancellationToken));
+        var recusedUnits = recused.Count == 0 ? null : "," + string.Join(",", recused.Order(StringComparer.Ordinal)) + ",";
         if (pool.Count > 0)
         {
-            return (poolUnit, Join(pool), $"；协作审核池：{string.Join("、", pool.Select(m => m.UserName))}{LeftOut()}");
+            return (poolUnit, Join(pool), recusedUnits, $"；协作审核池：{string.Join("、", pool.Select(m => m.UserName))}{LeftOut()}");
         }
 
         return assignee.Qualified
-            ? (poolUnit, ",", $"；协作审核池无具备法律职业资格的审核人员，由 {poolUnit} 统筹指派{LeftOut()}")
-            : (poolUnit, null, $"；协作审核池无可用审核人员，由 {poolUnit} 统筹指派{LeftOut()}");
+            ? (poolUnit, ",", recusedUnits, $"；协作审核池无具备法律职业资格的审核人员，由 {poolUnit} 统筹指派{LeftOut()}")
+            : (poolUnit, null, recusedUnits, $"；协作审核池无可用审核人员，由 {poolUnit} 统筹指派{LeftOut()}");
 
         static string Join(IEnumerable<StaffMember> members) => "," + string.Join(",", members.Select(m => m.UserName).Distinct()) + ",";
     }

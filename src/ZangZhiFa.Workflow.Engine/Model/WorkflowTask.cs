@@ -42,6 +42,16 @@ public sealed class WorkflowTask
     /// </summary>
     public string? Candidates { get; set; }
 
+    /// <summary>
+    /// Units whose members a pool task leaves out (回避), as <c>,code1,code2,</c>; null when the task went to the unit's
+    /// own people, whom recusal does not touch. With <see cref="QualificationRequired"/> it is the rule behind
+    /// <see cref="Candidates"/>, which a hand-over applies to people the list could not name (appointed since).
+    /// </summary>
+    public string? RecusedUnits { get; set; }
+
+    /// <summary>Only holders of 法律职业资格 may take the task (a pool task of the legal review).</summary>
+    public bool QualificationRequired { get; set; }
+
     /// <summary>Allowed outcomes as a JSON array of strings.</summary>
     public string OutcomesJson { get; set; } = "[]";
 

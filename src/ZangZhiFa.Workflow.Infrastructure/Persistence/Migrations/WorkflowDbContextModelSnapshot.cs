@@ -364,6 +364,13 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("QualificationRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecusedUnits")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ResultJson")
                         .HasColumnType("TEXT");
 

@@ -78,8 +78,8 @@ public static class HandOverTask
     private sealed record Move(string Event, string Actor, string Summary);
 
     /// <summary>
-    /// The receiver must be active, hold the task's role and sit in the giver's scope, be one of a pool task's candidates,
-    /// and never work in the unit the complaint is about (被投诉单位) or below it: its staff may not see the case, so they
+    /// The receiver must be active, hold the task's role and sit in the giver's scope, meet a pool task's rules (recusal,
+    /// qualification), and never work in the unit the complaint is about (被投诉单位) or below it: its staff may not see the case, so they
     /// may not be handed its work either.
     /// </summary>
     private static async Task<Results<Ok<TaskItem>, NotFound, ProblemHttpResult, ValidationProblem>> HandToAsync(
@@ -99,11 +99,13 @@ public static class HandOverTask
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该用户不在本单位范围内或没有办理此任务的角色"] }, title: "无法转交");
         }
 
-        // A pool task (法制审核协作) names who may take it, with recusal and the other rules of the flow already
-        // applied; a hand-over may not reach past that list, or a lead could give the review to the submitting unit.
-        if (task.Candidates is { } candidates && !candidates.Contains("," + target.UserName + ",", StringComparison.Ordinal))
+        // A pool task (法制审核协作) is for those the flow's rules allow: its candidates, or someone the list could not
+        // name (appointed since, or from beyond the pool when nobody in it was eligible) who meets the same rules — never
+        // a member of a recused unit, never without 法律职业资格 where the review requires it.
+        if (task.Candidates is { } candidates && !candidates.Contains("," + target.UserName + ",", StringComparison.Ordinal)
+            && (task.RecusedUnits?.Contains("," + target.OrgUnitCode + ",", StringComparison.Ordinal) == true || (task.QualificationRequired && !target.LegalQualification)))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该任务只能交给协作审核池中的审核人员（送审单位人员回避）"] }, title: "无法转交");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["该用户不能办理此审核任务：送审单位人员须回避，审核人员须具备法律职业资格"] }, title: "无法转交");
         }
 
         var respondent = task.CorrelationId is { } caseNumber

@@ -167,7 +167,7 @@ public sealed class HandOverTaskTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reassign_Returns400_WhenTheReceiverIsNotAmongAPoolTasksCandidates()
+    public async Task Reassign_KeepsAPoolTasksRules_ForReviewersAppointedAfterItWasPooled()
     {
         using var officer = await StaffClients.SignedInAsync(_host, "officer.cgzf");
         var filed = await officer.PostAsJsonAsync("/api/legal-reviews", new
@@ -178,22 +178,27 @@ public sealed class HandOverTaskTests : IAsyncLifetime
         var review = (await filed.Content.ReadFromJsonAsync<JsonObject>())!["caseNumber"]!.GetValue<string>();
         using var pooled = await StaffClients.SignedInAsync(_host, "reviewer.scjg");
         var reviewTask = await StaffClients.TaskIdAsync(pooled, "review", review);
-        // A reviewer of the submitting unit, appointed after the review went to the pool: the recusal must still hold.
         using var admin = await StaffClients.SignedInAsync(_host, "admin");
-        (await admin.PostAsJsonAsync("/api/admin/users", new
+        foreach (var (userName, unit, qualified) in new[] { ("reviewer.cgzf", "540102-cgzf", true), ("reviewer.noqual", "540102", false), ("reviewer.new", "540102", true) })
         {
-            userName = "reviewer.cgzf", displayName = "次旺", email = "ciwang@example.com", orgUnitCode = "540102-cgzf",
-            roles = new[] { "法制审核员" }, legalQualification = true, password = "Initial#2026a",
-        })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+            (await admin.PostAsJsonAsync("/api/admin/users", new
+            {
+                userName, displayName = "次旺", email = $"{userName}@example.com", orgUnitCode = unit,
+                roles = new[] { "法制审核员" }, legalQualification = qualified, password = "Initial#2026a",
+            })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        }
+
         using var lead = await StaffClients.SignedInAsync(_host, "lead.chengguan");
 
-        var refused = await lead.PostAsJsonAsync($"/api/tasks/{reviewTask}/reassign", new { userName = "reviewer.cgzf" });
-        var given = await lead.PostAsJsonAsync($"/api/tasks/{reviewTask}/reassign", new { userName = "reviewer.scjg" });
+        var submittersOwn = await lead.PostAsJsonAsync($"/api/tasks/{reviewTask}/reassign", new { userName = "reviewer.cgzf" });
+        var unqualified = await lead.PostAsJsonAsync($"/api/tasks/{reviewTask}/reassign", new { userName = "reviewer.noqual" });
+        var eligible = await lead.PostAsJsonAsync($"/api/tasks/{reviewTask}/reassign", new { userName = "reviewer.new" });
 
-        refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["userName"]![0]!.GetValue<string>().Should().Contain("协作审核池");
-        given.StatusCode.Should().Be(HttpStatusCode.OK, "a candidate of the pool may be given the review");
-        (await AssigneeAsync(pooled, reviewTask)).Should().Be("reviewer.scjg");
+        submittersOwn.StatusCode.Should().Be(HttpStatusCode.BadRequest, "the submitting unit's people are recused from the pool");
+        (await submittersOwn.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["userName"]![0]!.GetValue<string>().Should().Contain("回避");
+        unqualified.StatusCode.Should().Be(HttpStatusCode.BadRequest, "a legal reviewer needs 法律职业资格");
+        eligible.StatusCode.Should().Be(HttpStatusCode.OK, "a qualified reviewer of the pool appointed since meets the same rules");
+        (await eligible.Content.ReadFromJsonAsync<JsonObject>())!["assigneeUser"]!.GetValue<string>().Should().Be("reviewer.new");
     }
 
     [Fact]

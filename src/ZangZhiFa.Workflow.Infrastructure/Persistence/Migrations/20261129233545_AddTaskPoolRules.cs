@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class AddTaskPoolRules : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "QualificationRequired",
+                table: "workflow_tasks",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RecusedUnits",
+                table: "workflow_tasks",
+                type: "TEXT",
+                maxLength: 4000,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "QualificationRequired",
+                table: "workflow_tasks");
+
+            migrationBuilder.DropColumn(
+                name: "RecusedUnits",
+                table: "workflow_tasks");
+        }
+    }
+}
