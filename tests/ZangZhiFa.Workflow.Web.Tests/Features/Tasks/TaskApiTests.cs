@@ -133,6 +133,9 @@ public sealed class TaskApiTests : IAsyncLifetime
     [InlineData("", "$", "请求内容为空")]
     [InlineData("{\"outcome\": [\"受理\"]}", "outcome", "格式不正确")]
     [InlineData("{\"outcome\": \"不予受理\", \"fields\": \"理由\"}", "fields", "格式不正确")]
+    [InlineData("{\"outcome\": \"受理\", \"fields\": {\"subject\": \"符合\", \"subject\": \"maybe\"}}", "fields.subject", "字段重复")]
+    [InlineData("{\"outcome\": \"受理\", \"fields\": {\"basis\": {\"law\": 1, \"law\": 2}}}", "fields.basis.law", "字段重复")]
+    [InlineData("{\"outcome\": \"受理\", \"outcome\": \"不予受理\"}", "outcome", "字段重复")]
     public async Task Complete_Returns400ProblemNamingTheField_WhenTheBodyDoesNotRead(string body, string field, string message)
     {
         await StartDemoAsync("540102");
