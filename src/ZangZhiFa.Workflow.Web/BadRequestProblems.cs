@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace ZangZhiFa.Workflow.Web;
 
@@ -17,17 +18,65 @@ namespace ZangZhiFa.Workflow.Web;
 /// </summary>
 public static partial class BadRequestProblems
 {
+    /// <summary>The title ASP.NET gives a validation problem that names none; every answer of this site is in Chinese.</summary>
+    private static readonly string EnglishValidationTitle = new HttpValidationProblemDetails().Title!;
+
     private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Strict = [];
 
     /// <summary>
     /// Makes binding failures throw instead of answering an empty 400, so <see cref="UseBadRequestProblems"/> can word
-    /// them, and refuses repeated property names in every JSON body the endpoints bind.
+    /// them; refuses repeated property names in every JSON body the endpoints bind; and titles in Chinese a problem an
+    /// endpoint left without a title of its own.
     /// </summary>
     public static IServiceCollection AddBadRequestProblems(this IServiceCollection services)
     {
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(options => RefuseDuplicates(options.SerializerOptions));
+        services.Configure<ProblemDetailsOptions>(options =>
+        {
+            var earlier = options.CustomizeProblemDetails;
+            options.CustomizeProblemDetails = context =>
+            {
+                earlier?.Invoke(context);
+                context.ProblemDetails.Title = ChineseTitle(context.ProblemDetails);
+            };
+        });
         return services;
+    }
+
+    /// <summary>
+    /// The title to answer with: the endpoint's own, or for one left with ASP.NET's English default (a validation
+    /// problem without a title, or the status code's reason phrase) a Chinese one.
+    /// </summary>
+    public static string? ChineseTitle(Microsoft.AspNetCore.Mvc.ProblemDetails problem)
+    {
+        if (problem.Title == EnglishValidationTitle)
+        {
+            return "提交内容有误，请按提示修改";
+        }
+
+        // The defaults: the reason phrase, and for a 500 a sentence of its own.
+        if (problem.Status is not { } status
+            || (problem.Title != ReasonPhrases.GetReasonPhrase(status) && problem.Title != "An error occurred while processing your request."))
+        {
+            return problem.Title;
+        }
+
+        return status switch
+        {
+            StatusCodes.Status400BadRequest => "请求内容有误",
+            StatusCodes.Status401Unauthorized => "请先登录",
+            StatusCodes.Status403Forbidden => "无权执行此操作",
+            StatusCodes.Status404NotFound => "未找到",
+            StatusCodes.Status405MethodNotAllowed => "不支持此操作",
+            StatusCodes.Status409Conflict => "操作冲突，请刷新后重试",
+            StatusCodes.Status413PayloadTooLarge => "提交内容过大",
+            StatusCodes.Status415UnsupportedMediaType => "不支持的提交格式",
+            StatusCodes.Status422UnprocessableEntity => "请求无法处理",
+            StatusCodes.Status429TooManyRequests => "请求过于频繁，请稍后再试",
+            >= 500 => "服务器内部错误，请稍后再试",
+            _ => "请求无法处理",
+        };
     }
 
     public static IApplicationBuilder UseBadRequestProblems(this IApplicationBuilder app) =>
