@@ -167,6 +167,18 @@ public sealed class TaskApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tasks_ServesTheLastPageServed_WhenThePageNumberIsBeyondIt()
+    {
+        await StartDemoAsync("540102");
+        using var clerk = await SignedInAsync("clerk.chengguan");
+
+        var page = (await clerk.GetFromJsonAsync<JsonObject>($"/api/tasks?page={int.MaxValue}"))!;
+
+        page["pageNumber"]!.GetValue<int>().Should().Be(10_000);
+        page["items"]!.AsArray().Should().BeEmpty("page × size wrapped round to a negative limit, which SQLite reads as no limit");
+    }
+
+    [Fact]
     public async Task Claim_TakesTheTaskOutOfOtherClerksInboxes()
     {
         await StartDemoAsync("540102");
