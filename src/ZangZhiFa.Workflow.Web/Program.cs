@@ -104,6 +104,7 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseBadRequestProblems();
+app.UseStatusCodePagesInChinese();
 
 app.UsePublicLocalization();
 app.UseAttachmentRequestLimit();

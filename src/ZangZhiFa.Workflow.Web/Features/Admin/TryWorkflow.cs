@@ -11,11 +11,14 @@ namespace ZangZhiFa.Workflow.Web.Features.Admin;
 /// <list type="bullet">
 /// <item><c>GET /api/admin/workflows/{id}/sandbox/sample[?version=n|draft=true]</c>: the pre-filled start inputs;</item>
 /// <item><c>POST /api/admin/workflows/{id}/sandbox</c> <c>{ version?, draft?, inputs }</c>: 201 with the run's state
-///   (a draft that fails validation: 400 with the validator's errors);</item>
+///   (a draft that fails validation: 400 with the validator's errors; an input the flow does not declare: 400 naming
+///   <c>inputs.{name}</c>);</item>
 /// <item><c>GET /api/admin/sandbox/{session}</c>, <c>DELETE …</c>;</item>
 /// <item><c>POST /api/admin/sandbox/{session}/tasks/{taskId}/complete</c> <c>{ outcome, fields, comment }</c>;</item>
-/// <item><c>POST /api/admin/sandbox/{session}/advance</c> <c>{ workingDays | days, hours | toNextTimer }</c>;</item>
-/// <item><c>POST /api/admin/sandbox/{session}/signals/{name}</c> with the payload as the body.</item>
+/// <item><c>POST /api/admin/sandbox/{session}/advance</c> <c>{ workingDays | days, hours | toNextTimer }</c> (400 naming
+///   the field when it would not move the clock forward);</item>
+/// <item><c>POST /api/admin/sandbox/{session}/signals/{name}</c> with the payload as the body (409 listing the signals
+///   waited for when nothing waits for this one).</item>
 /// </list>
 /// </summary>
 public static class TryWorkflow
@@ -58,7 +61,7 @@ public static class TryWorkflow
             return definition is null ? TypedResults.NotFound() : TypedResults.Ok(sandbox.SampleInputs(definition));
         });
 
-        admin.MapPost("/workflows/{id}/sandbox", async Task<Results<Created<SandboxState>, NotFound, ProblemHttpResult>> (
+        admin.MapPost("/workflows/{id}/sandbox", async Task<Results<Created<SandboxState>, NotFound, ValidationProblem, ProblemHttpResult>> (
             string id, StartRequest request, WorkflowAdmin workflows, DefinitionCatalog catalog, WorkflowSandbox sandbox, StaffUserContext user, CancellationToken cancellationToken) =>
         {
             var (definition, label, errors) = await ResolveAsync(workflows, catalog, id, request.Version, request.Draft, cancellationToken);
@@ -72,8 +75,19 @@ public static class TryWorkflow
                 return TypedResults.NotFound();
             }
 
-            var state = await sandbox.StartAsync(definition, label, request.Inputs ?? sandbox.SampleInputs(definition), user.UserName, cancellationToken);
-            return TypedResults.Created($"/api/admin/sandbox/{state.SessionId}", state);
+            try
+            {
+                var state = await sandbox.StartAsync(definition, label, request.Inputs ?? sandbox.SampleInputs(definition), user.UserName, cancellationToken);
+                return TypedResults.Created($"/api/admin/sandbox/{state.SessionId}", state);
+            }
+            catch (SandboxInputException ex)
+            {
+                return Invalid(ex);
+            }
+            catch (SandboxException ex)
+            {
+                return TypedResults.Problem(title: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+            }
         });
 
         admin.MapGet("/sandbox/{session:guid}", Results<Ok<SandboxState>, NotFound> (Guid session, WorkflowSandbox sandbox) =>
@@ -109,9 +123,24 @@ public static class TryWorkflow
         {
             return TypedResults.ValidationProblem(ex.Errors.ToDictionary(e => e.Key, e => e.Value), title: "任务提交内容有误");
         }
+        catch (SandboxInputException ex)
+        {
+            return Invalid(ex);
+        }
+        catch (SandboxSignalNotWaitingException ex)
+        {
+            return TypedResults.Problem(
+                title: $"没有等待信号 “{ex.Signal}” 的路径",
+                detail: ex.Message,
+                statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["waitingSignals"] = ex.Waiting });
+        }
         catch (Exception ex) when (ex is TaskNotOpenException or SandboxException)
         {
             return TypedResults.Problem(title: ex.Message, statusCode: StatusCodes.Status400BadRequest);
         }
     }
+
+    private static ValidationProblem Invalid(SandboxInputException ex) =>
+        TypedResults.ValidationProblem(ex.Errors.ToDictionary(e => e.Key, e => e.Value), title: ex.Title);
 }

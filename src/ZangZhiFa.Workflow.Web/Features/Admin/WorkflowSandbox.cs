@@ -86,6 +86,7 @@ public sealed class WorkflowSandbox(
     public async Task<SandboxState> StartAsync(WorkflowDefinition definition, string label, JsonObject inputs, string actor, CancellationToken cancellationToken)
     {
         Sweep();
+        CheckInputs(definition, inputs);
         if (_sessions.Count >= MaxSessions)
         {
             throw new SandboxException("试运行会话过多，请稍后再试 (too many sandbox sessions)");
@@ -125,7 +126,14 @@ public sealed class WorkflowSandbox(
         var session = Get(sessionId) ?? throw new WorkflowNotFoundException("试运行会话不存在或已过期");
         await RunAsync(session, async runner =>
         {
-            foreach (var instanceId in session.Store.Bookmarks.Where(b => b.Kind == BookmarkKind.Signal && b.Name == signal).Select(b => b.InstanceId).Distinct().ToList())
+            var waiting = session.Store.Bookmarks.Where(b => b.Kind == BookmarkKind.Signal && b.Name == signal).Select(b => b.InstanceId).Distinct().ToList();
+            if (waiting.Count == 0)
+            {
+                // Sent to nobody it would be lost without a word, and the admin would think the flow ignored it.
+                throw new SandboxSignalNotWaitingException(signal, [.. session.Store.Bookmarks.Where(b => b.Kind == BookmarkKind.Signal).Select(b => b.Name ?? "").Distinct().Order(StringComparer.Ordinal)]);
+            }
+
+            foreach (var instanceId in waiting)
             {
                 await runner.SignalAsync(instanceId, signal, payload, session.Actor, cancellationToken);
             }
@@ -140,13 +148,18 @@ public sealed class WorkflowSandbox(
     public async Task<SandboxState> AdvanceAsync(Guid sessionId, SandboxAdvance advance, CancellationToken cancellationToken)
     {
         var session = Get(sessionId) ?? throw new WorkflowNotFoundException("试运行会话不存在或已过期");
+        if (advance.Problems() is { Count: > 0 } problems)
+        {
+            throw new SandboxInputException("推进时间有误", problems);
+        }
+
         await RunAsync(session, async runner =>
         {
             var now = session.Clock.GetUtcNow();
             var target = advance switch
             {
                 { ToNextTimer: true } => session.Store.Bookmarks.Where(b => b.Kind == BookmarkKind.Timer && b.DueAt is not null).Select(b => b.DueAt!.Value).DefaultIfEmpty(now).Min(),
-                { WorkingDays: { } days and > 0 } => SameTimeOfDay(calendar.AddWorkingDays(now, days).AddDays(-1), now),
+                { WorkingDays: { } days } => SameTimeOfDay(calendar.AddWorkingDays(now, days).AddDays(-1), now),
                 _ => now.AddDays(advance.Days ?? 0).AddHours(advance.Hours ?? 0),
             };
             if (target < now)
@@ -202,6 +215,31 @@ public sealed class WorkflowSandbox(
         finally
         {
             session.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Refuses start inputs the flow does not declare, before a session is made: the engine would refuse them too,
+    /// but as an <see cref="ArgumentException"/> that neither the API nor the page words for the admin.
+    /// </summary>
+    private static void CheckInputs(WorkflowDefinition definition, JsonObject inputs)
+    {
+        List<string> names;
+        try
+        {
+            names = [.. inputs.Select(p => p.Key)];
+        }
+        catch (ArgumentException)
+        {
+            // A JsonObject parsed from text with a name twice only finds out when first looked into.
+            throw new SandboxInputException("样例变量有误", new Dictionary<string, string[]> { ["inputs"] = ["样例变量中有重复的名称"] });
+        }
+
+        var errors = names.Where(name => definition.Variables.All(v => v.Name != name))
+            .ToDictionary(name => "inputs." + name, name => new[] { $"流程 “{definition.Id}” 未声明变量 “{name}”" }, StringComparer.Ordinal);
+        if (errors.Count > 0)
+        {
+            throw new SandboxInputException("样例变量有误", errors);
         }
     }
 
@@ -302,10 +340,80 @@ public sealed class WorkflowSandbox(
 }
 
 /// <summary>How far to move the sandbox clock: working days, or days and hours, or to the next timer.</summary>
-public sealed record SandboxAdvance(int? WorkingDays = null, int? Days = null, int? Hours = null, bool ToNextTimer = false);
+public sealed record SandboxAdvance(int? WorkingDays = null, int? Days = null, int? Hours = null, bool ToNextTimer = false)
+{
+    // Ten years: far beyond any deadline of the flows, and short of the ends of the calendar and of DateTimeOffset.
+    private const int MaxWorkingDays = 2500;
+    private const int MaxDays = 3660;
+    private const int MaxHours = MaxDays * 24;
+
+    /// <summary>
+    /// What is wrong with this request, by field: a value out of range, two ways of moving at once, or no way at all
+    /// (a request that would not move the clock is refused, not answered with the unchanged run).
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]> Problems()
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        Range(errors, "workingDays", WorkingDays, 1, MaxWorkingDays);
+        Range(errors, "days", Days, 0, MaxDays);
+        Range(errors, "hours", Hours, 0, MaxHours);
+        if (ToNextTimer && (WorkingDays ?? Days ?? Hours) is not null)
+        {
+            errors["toNextTimer"] = ["不能与 workingDays、days、hours 同时使用"];
+        }
+        else if (WorkingDays is not null && (Days ?? Hours) is not null)
+        {
+            errors["workingDays"] = ["不能与 days、hours 同时使用"];
+        }
+        else if (errors.Count == 0 && !ToNextTimer && (WorkingDays ?? 0) + (Days ?? 0) + (Hours ?? 0) == 0)
+        {
+            if (Days is null && Hours is null)
+            {
+                errors["$"] = ["请指定推进多少时间：workingDays、days 或 hours（正整数），或 toNextTimer: true"];
+            }
+            else
+            {
+                foreach (var (name, value) in new[] { ("days", Days), ("hours", Hours) }.Where(f => f.Item2 is not null))
+                {
+                    errors[name] = ["推进的时间须大于 0"];
+                }
+            }
+        }
+
+        return errors;
+    }
+
+    private static void Range(Dictionary<string, string[]> errors, string field, int? value, int min, int max)
+    {
+        if (value is { } v && (v < min || v > max))
+        {
+            errors[field] = [$"须为 {min} 到 {max} 之间的整数"];
+        }
+    }
+}
 
 /// <summary>A sandbox request that cannot be carried out (400).</summary>
-public sealed class SandboxException(string message) : Exception(message);
+public class SandboxException(string message) : Exception(message);
+
+/// <summary>A sandbox request with values that cannot be used, by field (400 naming them).</summary>
+public sealed class SandboxInputException(string title, IReadOnlyDictionary<string, string[]> errors)
+    : SandboxException(string.Join("；", errors.SelectMany(e => e.Value)))
+{
+    public string Title { get; } = title;
+
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+}
+
+/// <summary>A signal no path of the run waits for (409), with the ones that are waited for.</summary>
+public sealed class SandboxSignalNotWaitingException(string signal, IReadOnlyList<string> waiting)
+    : SandboxException(waiting.Count == 0
+        ? $"没有等待信号 “{signal}” 的路径；当前没有等待中的信号"
+        : $"没有等待信号 “{signal}” 的路径；等待中的信号：{string.Join("、", waiting)}")
+{
+    public string Signal { get; } = signal;
+
+    public IReadOnlyList<string> Waiting { get; } = waiting;
+}
 
 /// <summary>What the 试运行 page shows: the clock, the instances, the path (journal), open tasks, timers, notices and mails.</summary>
 public sealed record SandboxState(

@@ -67,6 +67,21 @@ public sealed class OpenAccountabilityCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Statement_Returns400WithAChineseTitleNamingTheText_WhenTheTextIsEmpty()
+    {
+        using var lead = await SignedInAsync("lead.chengguan");
+        var caseNumber = (await (await lead.PostAsJsonAsync("/api/accountability", Case())).Content.ReadFromJsonAsync<JsonObject>())!["caseNumber"]!.GetValue<string>();
+
+        var response = await lead.PostAsJsonAsync($"/api/accountability/{caseNumber}/statement", new { text = "" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        problem["title"]!.GetValue<string>().Should().Be("提交内容有误，请按提示修改", "every answer of the API is in Chinese");
+        problem["errors"]!["text"]![0]!.GetValue<string>().Should().Be("请填写陈述申辩内容");
+        (await VariablesAsync(caseNumber))["statement"].Should().BeNull();
+    }
+
+    [Fact]
     public async Task Open_Returns400NamingTheUnit_WhenTheOfficersUnitIsOutsideTheLeadsScope()
     {
         using var lead = await SignedInAsync("lead.chengguan");

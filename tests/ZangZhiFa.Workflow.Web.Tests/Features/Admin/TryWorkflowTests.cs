@@ -74,6 +74,71 @@ public sealed class TryWorkflowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SandboxStart_Returns400NamingTheInput_WhenTheFlowDoesNotDeclareIt()
+    {
+        using var admin = await SignInAsync(_host);
+
+        var response = await admin.PostAsJsonAsync("/api/admin/workflows/legal-review/sandbox", new { inputs = new { nonexistent = 1 } });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        problem["title"]!.GetValue<string>().Should().Be("样例变量有误");
+        problem["errors"]!["inputs.nonexistent"]![0]!.GetValue<string>().Should().Be("流程 “legal-review” 未声明变量 “nonexistent”");
+    }
+
+    [Theory]
+    [InlineData("{\"workingDays\": -5}", "workingDays")]
+    [InlineData("{\"workingDays\": 0}", "workingDays")]
+    [InlineData("{\"days\": 0}", "days")]
+    [InlineData("{\"hours\": -1}", "hours")]
+    [InlineData("{\"days\": 2147483647}", "days")]
+    [InlineData("{\"workingDays\": 1, \"days\": 1}", "workingDays")]
+    [InlineData("{\"toNextTimer\": true, \"hours\": 1}", "toNextTimer")]
+    [InlineData("{}", "$")]
+    public async Task SandboxAdvance_Returns400NamingTheField_WhenItWouldNotMoveTheClockForward(string body, string field)
+    {
+        using var admin = await SignInAsync(_host);
+        var state = (await (await admin.PostAsJsonAsync("/api/admin/workflows/complaint-intake/sandbox", new { })).Content.ReadFromJsonAsync<JsonObject>())!;
+        var session = state["sessionId"]!.GetValue<Guid>();
+
+        var response = await admin.PostAsync(new Uri($"/api/admin/sandbox/{session}/advance", UriKind.Relative), Body(body));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        problem["title"]!.GetValue<string>().Should().Be("推进时间有误");
+        problem["errors"]![field].Should().NotBeNull(problem.ToJsonString());
+        (await admin.GetFromJsonAsync<JsonObject>($"/api/admin/sandbox/{session}"))!["now"]!.GetValue<string>()
+            .Should().Be(state["now"]!.GetValue<string>(), "the clock did not move");
+    }
+
+    [Fact]
+    public async Task SandboxSignal_Returns409ListingTheWaitedSignals_WhenNothingWaitsForIt()
+    {
+        using var admin = await SignInAsync(_host);
+        // An accountability case filed by the lead waits for the officer's 陈述申辩 at once.
+        var inputs = new
+        {
+            caseFile = new { caseNumber = "WZ-2026-900001", origin = "lead", summary = "未出示执法证件", facts = "执法记录仪显示" },
+            officer = new { name = "巴桑", unitCode = "540102-cgzf", unitName = "城关区城市管理综合行政执法局", email = "" },
+            supervisingUnitCode = "540102",
+            supervisingUnitName = "城关区司法局",
+        };
+        var state = (await (await admin.PostAsJsonAsync("/api/admin/workflows/accountability/sandbox", new { inputs })).Content.ReadFromJsonAsync<JsonObject>())!;
+        var session = state["sessionId"]!.GetValue<Guid>();
+
+        var response = await admin.PostAsJsonAsync($"/api/admin/sandbox/{session}/signals/nosuch", new { });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        problem["title"]!.GetValue<string>().Should().Be("没有等待信号 “nosuch” 的路径");
+        problem["detail"]!.GetValue<string>().Should().Contain("等待中的信号：statement");
+        problem["waitingSignals"]!.AsArray().Select(s => s!.GetValue<string>()).Should().Equal("statement");
+        (await admin.GetFromJsonAsync<JsonObject>($"/api/admin/sandbox/{session}"))!["waitingSignals"]!.AsArray()
+            .Select(s => s!.GetValue<string>()).Should().Equal(["statement"], "the run still waits as before");
+    }
+
+    [Fact]
     public async Task TryPage_PrefillsSampleInputs_ForAdmin()
     {
         using var admin = await SignInAsync(_host);

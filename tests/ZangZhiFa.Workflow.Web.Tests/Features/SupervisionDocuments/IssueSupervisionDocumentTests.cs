@@ -75,6 +75,21 @@ public sealed class IssueSupervisionDocumentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Objection_Returns400WithAChineseTitleNamingTheReason_WhenItIsMissing()
+    {
+        using var lead = await SignedInAsync("lead.chengguan");
+        var caseNumber = await IssueAsync(lead);
+        using var officer = await SignedInAsync("officer.cgzf");
+
+        var response = await officer.PostAsJsonAsync($"/api/supervision-documents/{caseNumber}/objection", new { });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        problem["title"]!.GetValue<string>().Should().Be("提交内容有误，请按提示修改", "every answer of the API is in Chinese");
+        problem["errors"]!["reason"]![0]!.GetValue<string>().Should().Be("请填写异议理由");
+    }
+
+    [Fact]
     public async Task Issue_Returns400NamingFields_WhenTheUnitIsOutsideScopeAndTheTypeUnknown()
     {
         using var lead = await SignedInAsync("lead.chengguan");

@@ -133,6 +133,9 @@ public sealed class TaskApiTests : IAsyncLifetime
     [InlineData("", "$", "请求内容为空")]
     [InlineData("{\"outcome\": [\"受理\"]}", "outcome", "格式不正确")]
     [InlineData("{\"outcome\": \"不予受理\", \"fields\": \"理由\"}", "fields", "格式不正确")]
+    [InlineData("{\"outcome\": \"受理\", \"fields\": {\"subject\": \"符合\", \"subject\": \"maybe\"}}", "fields.subject", "字段重复")]
+    [InlineData("{\"outcome\": \"受理\", \"fields\": {\"basis\": {\"law\": 1, \"law\": 2}}}", "fields.basis.law", "字段重复")]
+    [InlineData("{\"outcome\": \"受理\", \"outcome\": \"不予受理\"}", "outcome", "字段重复")]
     public async Task Complete_Returns400ProblemNamingTheField_WhenTheBodyDoesNotRead(string body, string field, string message)
     {
         await StartDemoAsync("540102");
@@ -161,6 +164,18 @@ public sealed class TaskApiTests : IAsyncLifetime
         problem["title"]!.GetValue<string>().Should().Be("请求内容有误");
         problem["errors"]!["page"]![0]!.GetValue<string>().Should().Be("格式不正确", "the problem names the value that did not parse");
         problem.ToJsonString().Should().NotContain("int?", "the answer names the field, not the server's types");
+    }
+
+    [Fact]
+    public async Task Tasks_ServesTheLastPageServed_WhenThePageNumberIsBeyondIt()
+    {
+        await StartDemoAsync("540102");
+        using var clerk = await SignedInAsync("clerk.chengguan");
+
+        var page = (await clerk.GetFromJsonAsync<JsonObject>($"/api/tasks?page={int.MaxValue}"))!;
+
+        page["pageNumber"]!.GetValue<int>().Should().Be(10_000);
+        page["items"]!.AsArray().Should().BeEmpty("page × size wrapped round to a negative limit, which SQLite reads as no limit");
     }
 
     [Fact]

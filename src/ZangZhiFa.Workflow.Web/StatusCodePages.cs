@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ZangZhiFa.Workflow.Web;
+
+/// <summary>
+/// A page answer of 400–599 that would go out without a body — no route matched, an endpoint's bare <c>NotFound()</c>,
+/// Blazor refusing a form post that names no known form (in Production it sends an empty <c>text/plain</c> 400) —
+/// gets a short Chinese page instead: a browser shows an empty answer as a blank page that explains nothing.
+/// The API keeps its answers (problem details, or a bare status a client reads), and so does any answer with a body.
+/// </summary>
+/// <remarks>
+/// Not <c>UseStatusCodePages</c>: it leaves alone every answer that has a content type, and Blazor's empty 400 has one.
+/// </remarks>
+public static class StatusCodePages
+{
+    public static IApplicationBuilder UseStatusCodePagesInChinese(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (WantsPage(context))
+            {
+                await WritePageAsync(context.Response);
+            }
+        });
+
+    private static bool WantsPage(HttpContext context)
+    {
+        var response = context.Response;
+        var request = context.Request;
+        return !response.HasStarted
+            // A failure being re-run through UseExceptionHandler("/error") is its business: a page written here would
+            // answer the failure as a 404.
+            && context.Features.Get<IExceptionHandlerFeature>() is null
+            && response.StatusCode is >= 400 and < 600
+            && response.ContentLength is null or 0
+            && (string.IsNullOrEmpty(response.ContentType) || response.ContentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
+            && !HttpMethods.IsHead(request.Method)
+            && !request.Path.StartsWithSegments("/api")
+            // A script, a stylesheet or a tool that asked for something else gets the bare status it can read.
+            && request.Headers.Accept.Any(value => value?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
+    }
+
+    private static Task WritePageAsync(HttpResponse response)
+    {
+        var (title, text) = response.StatusCode switch
+        {
+            StatusCodes.Status400BadRequest => ("请求无效", "无法处理这个请求：链接或提交的内容不完整或有误。请返回上一页重新操作。"),
+            StatusCodes.Status403Forbidden => ("无权访问", "您的账号没有查看此页面的权限。如需使用，请联系本单位的系统管理员。"),
+            StatusCodes.Status404NotFound => ("未找到", "您要找的页面或事项不存在，或不在您的办理范围内。"),
+            StatusCodes.Status405MethodNotAllowed => ("不支持此操作", "此页面不接受这种请求。请返回上一页重新操作。"),
+            >= 500 => ("系统暂时无法处理", $"处理请求时出错（错误代码 {response.StatusCode}）。请稍后再试；如问题持续，请联系系统管理员。"),
+            _ => ("无法处理请求", $"无法处理这个请求（错误代码 {response.StatusCode}）。请返回上一页重新操作。"),
+        };
+        response.ContentLength = null;
+        response.ContentType = "text/html; charset=utf-8";
+        return response.WriteAsync(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+            $"<title>{WebUtility.HtmlEncode(title)}</title></head><body><main><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p>" +
+            "<p><a href=\"/tasks\">返回待办事项</a> · <a href=\"/\">返回首页</a></p></main></body></html>");
+    }
+}
