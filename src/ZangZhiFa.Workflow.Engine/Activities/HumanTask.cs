@@ -444,6 +444,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             ["outcome"] = outcome,
             ["comment"] = input.Comment,
             ["by"] = input.Actor,
+            ["byName"] = string.IsNullOrWhiteSpace(input.ActorName) ? input.Actor : input.ActorName,
             ["at"] = context.Now.ToString("O", CultureInfo.InvariantCulture),
             ["fields"] = input.Fields?.DeepClone() ?? new JsonObject(),
             ["unit"] = new JsonObject { ["code"] = task.OrgUnitCode, ["name"] = unit?.Name },

@@ -16,8 +16,11 @@ public sealed record EngineServices(
     IOrgDirectory Orgs,
     IReadOnlyDictionary<string, IWorkflowService>? DomainServices = null);
 
-/// <summary>Input that resumes a bookmark: who acts, and what they chose or sent.</summary>
-public sealed record ResumeInput(string Actor, string? Outcome = null, string? Comment = null, System.Text.Json.Nodes.JsonObject? Fields = null)
+/// <summary>
+/// Input that resumes a bookmark: who acts (their user name, and the name a notice prints for them, e.g. 审核人员),
+/// and what they chose or sent.
+/// </summary>
+public sealed record ResumeInput(string Actor, string? Outcome = null, string? Comment = null, System.Text.Json.Nodes.JsonObject? Fields = null, string? ActorName = null)
 {
     public static ResumeInput System { get; } = new("system");
 }

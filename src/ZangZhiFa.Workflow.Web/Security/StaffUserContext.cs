@@ -32,6 +32,9 @@ public sealed class StaffUserContext(IHttpContextAccessor http, WorkflowDbContex
 
     public string OrgUnitCode => http.HttpContext!.User.FindFirstValue(OrgUnitClaim)!;
 
+    /// <summary>The name notices print for the user (审核人员, 承办人): their display name, else the user name.</summary>
+    public string DisplayName => http.HttpContext?.User.FindFirstValue(ClaimTypes.GivenName) is { Length: > 0 } name ? name : UserName;
+
     public IReadOnlyList<string> Roles => [.. http.HttpContext!.User.FindAll(ClaimTypes.Role).Select(c => c.Value)];
 
     public const string OrgUnitClaim = "zzf:org-unit";

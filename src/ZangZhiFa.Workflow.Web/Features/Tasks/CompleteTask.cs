@@ -31,7 +31,7 @@ public static class CompleteTask
                 return TypedResults.NotFound();
             }
 
-            var (errors, conflict) = await TryCompleteAsync(id, new ResumeInput(user.UserName, request.Outcome, request.Comment, request.Fields), runner, store, cancellationToken);
+            var (errors, conflict) = await TryCompleteAsync(id, new ResumeInput(user.UserName, request.Outcome, request.Comment, request.Fields, user.DisplayName), runner, store, cancellationToken);
             if (errors is not null)
             {
                 return TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key, e => e.Value), title: "办理内容有误");

@@ -226,6 +226,7 @@ public sealed class SubmitLegalReviewTests : IAsyncLifetime
         (await reviewer.PostAsJsonAsync($"/api/tasks/{task["id"]}/complete", new { outcome = "同意", fields = verdicts })).StatusCode.Should().Be(HttpStatusCode.OK);
         var opinion = await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Notices.AsNoTracking().SingleAsync(n => n.Title == "重大执法决定法制审核意见书"));
         opinion.Html.Should().Contain("附件：<ol><li>听证笔录.pdf</li></ol>").And.Contain("经过听证程序");
+        opinion.Html.Should().Contain("审核人员：城关区法制审核员", "the opinion names the reviewer as people know them, not by their login");
     }
 
     [Fact]
