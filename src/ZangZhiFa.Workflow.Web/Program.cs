@@ -100,7 +100,7 @@ app.Services.GetRequiredService<AttachmentStore>().SweepStaleTempFiles();
 
 if (!app.Environment.IsDevelopment())
 {
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseExceptionAnswersInChinese();
 }
 
 app.UseBadRequestProblems();
@@ -153,15 +153,9 @@ static Task ApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuth
     return Task.CompletedTask;
 }
 
-static Task AccessDeniedPageAsync(HttpContext context)
-{
-    context.Response.StatusCode = StatusCodes.Status403Forbidden;
-    context.Response.ContentType = "text/html; charset=utf-8";
-    return context.Response.WriteAsync(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
-        "<title>无权访问</title></head><body><main><h1>无权访问</h1><p>您的账号没有查看此页面的权限。如需使用，请联系本单位的系统管理员。</p>" +
-        "<p><a href=\"/tasks\">返回待办事项</a> · <a href=\"/logout\">换个账号登录</a></p></main></body></html>");
-}
+static Task AccessDeniedPageAsync(HttpContext context) =>
+    StatusCodePages.WriteShortPageAsync(context.Response, StatusCodes.Status403Forbidden, "无权访问", "您的账号没有查看此页面的权限。如需使用，请联系本单位的系统管理员。",
+        ("/tasks", "返回待办事项"), ("/logout", "换个账号登录"));
 
 /// <summary>Entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
 public partial class Program;

@@ -52,11 +52,48 @@ public static class StatusCodePages
             >= 500 => ("系统暂时无法处理", $"处理请求时出错（错误代码 {response.StatusCode}）。请稍后再试；如问题持续，请联系系统管理员。"),
             _ => ("无法处理请求", $"无法处理这个请求（错误代码 {response.StatusCode}）。请返回上一页重新操作。"),
         };
+        return WriteShortPageAsync(response, response.StatusCode, title, text, ("/tasks", "返回待办事项"), ("/", "返回首页"));
+    }
+
+    /// <summary>
+    /// A failure nothing caught (a bug, a lost database): problem details under <c>/api</c>, the short page elsewhere,
+    /// both in Chinese and without the exception's text, which the log has. Replaces a re-run to an <c>/error</c> page,
+    /// which this site never had — every such failure went out as an empty 500.
+    /// </summary>
+    public static IApplicationBuilder UseExceptionAnswersInChinese(this IApplicationBuilder app) =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = async context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                if (context.Request.Path.StartsWithSegments("/api"))
+                {
+                    await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context,
+                        ProblemDetails = { Title = "服务器内部错误，请稍后再试；如问题持续，请联系系统管理员", Status = StatusCodes.Status500InternalServerError },
+                    });
+                    return;
+                }
+
+                await WritePageAsync(context.Response);
+            },
+        });
+
+    /// <summary>
+    /// The one layout of the site's short answers (未找到, 无权访问, 页面已失效, 系统暂时无法处理): written without Blazor,
+    /// so it also serves where no component renders — a refused form post, a failed request, a redirect's target.
+    /// </summary>
+    public static Task WriteShortPageAsync(HttpResponse response, int status, string title, string text, params (string Href, string Label)[] links)
+    {
+        response.StatusCode = status;
         response.ContentLength = null;
         response.ContentType = "text/html; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        var nav = string.Join(" · ", links.Select(l => $"<a href=\"{WebUtility.HtmlEncode(l.Href)}\">{WebUtility.HtmlEncode(l.Label)}</a>"));
         return response.WriteAsync(
             "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
             $"<title>{WebUtility.HtmlEncode(title)}</title></head><body><main><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p>" +
-            "<p><a href=\"/tasks\">返回待办事项</a> · <a href=\"/\">返回首页</a></p></main></body></html>");
+            $"<p>{nav}</p></main></body></html>");
     }
 }

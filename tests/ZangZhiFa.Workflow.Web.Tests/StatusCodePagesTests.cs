@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using ZangZhiFa.Workflow.Web.Tests.Components.Public;
 using ZangZhiFa.Workflow.Web.Tests.Support;
 
@@ -94,5 +98,36 @@ public sealed class StatusCodePagesTests : IAsyncLifetime
 
         page.Status.Should().Be(HttpStatusCode.NotFound);
         page.Html.Should().BeEmpty("a stylesheet request has no use for a page");
+    }
+
+    [Fact]
+    public async Task Failures_AnswerInChineseWithoutTheExceptionsText_WhenNothingCaughtThem()
+    {
+        await using var failing = _host.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddTransient<IStartupFilter, FailingEndpoints>()));
+        using var client = failing.CreateClient();
+        using var pageRequest = new HttpRequestMessage(HttpMethod.Get, "/test-failure");
+        pageRequest.Headers.Accept.ParseAdd("text/html");
+
+        using var page = await client.SendAsync(pageRequest);
+        using var api = await client.GetAsync(new Uri("/api/test-failure", UriKind.Relative));
+
+        page.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        html.Should().Contain("<h1>系统暂时无法处理</h1>").And.NotContain("secret detail");
+        api.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        api.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await api.Content.ReadAsStringAsync()).Should().Contain("服务器内部错误").And.NotContain("secret detail");
+    }
+
+    /// <summary>Two paths that throw, behind everything the app maps: a bug as the site would meet it.</summary>
+    private sealed class FailingEndpoints : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Run(context => context.Request.Path.Value!.EndsWith("/test-failure", StringComparison.Ordinal)
+                ? throw new InvalidOperationException("secret detail")
+                : Task.CompletedTask);
+        };
     }
 }

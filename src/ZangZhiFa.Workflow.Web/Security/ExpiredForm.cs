@@ -44,17 +44,10 @@ public static class ExpiredForm
         await next(context);
     });
 
-    private static Task WritePageAsync(HttpContext context)
-    {
-        var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(
-            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
-            "<title>页面已失效</title></head><body><main><h1>页面已失效</h1><p>这个页面打开太久或已在其他窗口重新登录，安全校验未通过，刚才的操作没有执行。请重新打开页面后再试。</p>" +
-            $"<p><a href=\"{System.Net.WebUtility.HtmlEncode(path)}\">重新打开此页面</a> · <a href=\"/tasks\">返回待办事项</a></p></main></body></html>");
-    }
+    private static Task WritePageAsync(HttpContext context) =>
+        StatusCodePages.WriteShortPageAsync(context.Response, StatusCodes.Status400BadRequest, "页面已失效",
+            "这个页面打开太久或已在其他窗口重新登录，安全校验未通过，刚才的操作没有执行。请重新打开页面后再试。",
+            (context.Request.Path.HasValue ? context.Request.Path.Value! : "/", "重新打开此页面"), ("/tasks", "返回待办事项"));
 
     /// <summary>The verdict the page sees: let the form bind; the page itself refuses to act.</summary>
     private sealed class Handled : IAntiforgeryValidationFeature
