@@ -173,7 +173,7 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
             [after!["trackingNumber"]!.GetValue<string>()] = 2,
         });
         var list = (await admin.GetFromJsonAsync<JsonArray>("/api/admin/workflows"))!.Single(i => i!["id"]!.GetValue<string>() == "complaint-intake")!;
-        list["versions"]!.ToJsonString().Should().Be("""[{"number":1,"status":"published","instances":1},{"number":2,"status":"published","instances":1}]""");
+        list["versions"]!.ToJsonString().Should().Be("""[{"number":1,"status":"published","instances":1,"faulted":0},{"number":2,"status":"published","instances":1,"faulted":0}]""");
         var journal = await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Journal.AsNoTracking()
             .SingleAsync(j => j.CorrelationId == WorkflowAdmin.JournalCasePrefix + "complaint-intake"));
         journal.Should().BeEquivalentTo(new { Event = "definition-published", Actor = "admin" }, o => o.ExcludingMissingMembers());
@@ -323,7 +323,7 @@ public sealed class AdminWorkflowsTests : IAsyncLifetime
         var accepted = await clerk.PostAsJsonAsync($"/api/tasks/{await StaffClients.TaskIdAsync(clerk, "acceptance", runningNumber)}/complete", new { outcome = "受理", fields = new { } });
         accepted.StatusCode.Should().Be(HttpStatusCode.OK, "a case on a retired version carries on");
         var list = (await admin.GetFromJsonAsync<JsonArray>("/api/admin/workflows"))!.Single(i => i!["id"]!.GetValue<string>() == "complaint-intake")!;
-        list["versions"]!.ToJsonString().Should().Be("""[{"number":1,"status":"published","instances":1},{"number":2,"status":"retired","instances":1}]""");
+        list["versions"]!.ToJsonString().Should().Be("""[{"number":1,"status":"published","instances":1,"faulted":0},{"number":2,"status":"retired","instances":1,"faulted":0}]""");
         var journal = await _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Journal.AsNoTracking()
             .Where(j => j.CorrelationId == WorkflowAdmin.JournalCasePrefix + "complaint-intake").Select(j => j.Event).ToListAsync());
         journal.Should().Equal("definition-published", "definition-retired");
