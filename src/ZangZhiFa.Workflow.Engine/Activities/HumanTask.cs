@@ -471,7 +471,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
         task.ResultJson = result.ToJsonString();
         context.CloseTask(task, WorkflowTaskStatus.Completed);
         context.Variables[context.Activity.Id] = result;
-        context.Summary = input.Fields is { Count: > 0 } fields ? $"{outcome} {fields.ToJsonString()}" : outcome;
+        context.Summary = input.Fields is { Count: > 0 } fields ? $"{outcome} {FieldsText(properties.Form, fields)}" : outcome;
         return ActivityResult.Done(outcome);
     }
 
@@ -500,6 +500,19 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
         context.Summary = $"到期提醒：{task.Title}（{task.DueAt?.ToOffset(offset):yyyy-MM-dd HH:mm} 到期）";
     }
+
+    /// <summary>
+    /// The values a person entered, as the case record reads them: each under its form label (理由：…；依据：…), a
+    /// check box as 是/否. The record is read by people; escaped JSON (\u7406…) said nothing to them.
+    /// </summary>
+    public static string FieldsText(IReadOnlyList<FormField> form, JsonObject fields) =>
+        string.Join("；", fields.Where(f => f.Value is not null).Select(f =>
+            $"{form.FirstOrDefault(x => x.Name == f.Key)?.Label ?? f.Key}：{f.Value switch
+            {
+                JsonValue v when v.GetValueKind() == JsonValueKind.True => "是",
+                JsonValue v when v.GetValueKind() == JsonValueKind.False => "否",
+                var v => AsText(v),
+            }}"));
 
     /// <summary>Checks a completion against the task's outcomes and form before anything runs.</summary>
     public static void ValidateCompletion(WorkflowTask task, ResumeInput input)

@@ -24,7 +24,14 @@ public sealed record CaseFile(
     IReadOnlyList<CaseNotice> Notices,
     IReadOnlyList<CaseMail> Mails,
     IReadOnlyList<CaseEvent> Timeline,
-    IReadOnlyList<CaseFlow> Flows);
+    IReadOnlyList<CaseFlow> Flows,
+    IReadOnlyList<CaseReceived> Received);
+
+/// <summary>
+/// What a flow received while it waited (its Signal steps): the complainant's 补正 and 满意度评价, an officer's 陈述申辩,
+/// a unit's 异议 — the latest of each, as the flow holds it, for the staff who act on it next.
+/// </summary>
+public sealed record CaseReceived(string Title, IReadOnlyList<CaseField> Values, Guid InstanceId, string Flow);
 
 public sealed record CaseParties(string Category, string Description, string? OccurredAt, string? Location, string RespondentUnitCode, string? RespondentOfficer, bool Anonymous, string ComplainantName, string IdNumber, string Phone, string Email, string Address, bool IdentityShown, string? RespondentUnitName, bool Enterprise);
 
@@ -34,7 +41,38 @@ public sealed record CaseParties(string Category, string Description, string? Oc
 /// </summary>
 public sealed record CaseFlow(Guid InstanceId, Guid? ParentInstanceId, string DefinitionId, int DefinitionVersion, string? CaseNumber, string Status, string Label);
 
-public sealed record CaseTask(Guid Id, string ActivityId, string Title, string? AssigneeRole, string? OrgUnitCode, string? AssigneeUser, string Status, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, DateTimeOffset? CompletedAt, string? CompletedBy, string? Outcome, string? Comment, int EscalationLevel, Guid InstanceId, string Flow);
+public sealed record CaseTask(Guid Id, string ActivityId, string Title, string? AssigneeRole, string? OrgUnitCode, string? AssigneeUser, string Status, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, DateTimeOffset? CompletedAt, string? CompletedBy, string? Outcome, string? Comment, int EscalationLevel, Guid InstanceId, string Flow, IReadOnlyList<CaseField> Fields)
+{
+    /// <summary>
+    /// What was entered in a completed task's form, under the form's labels, in form order: the facts found, the
+    /// reason for an extension, a supervisor's opinion — what the next person on the case has to read.
+    /// </summary>
+    public static IReadOnlyList<CaseField> ReadFields(string formJson, string? resultJson, Func<string?, string?> mask)
+    {
+        if (resultJson is null || JsonNode.Parse(resultJson)?["fields"] is not JsonObject fields || fields.Count == 0)
+        {
+            return [];
+        }
+
+        var form = JsonNode.Parse(formJson) as JsonArray ?? [];
+        var labels = form.OfType<JsonObject>().Select(f => (Name: f["name"]?.GetValue<string>() ?? "", Label: f["label"]?.GetValue<string>() ?? "")).ToList();
+        return [.. fields
+            .Where(f => f.Value is not null && !(f.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length == 0))
+            .OrderBy(f => labels.FindIndex(l => l.Name == f.Key) is var i and >= 0 ? i : int.MaxValue)
+            .Select(f => new CaseField(
+                labels.FirstOrDefault(l => l.Name == f.Key).Label is { Length: > 0 } label ? label : f.Key,
+                mask(f.Value switch
+                {
+                    JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.True => "是",
+                    JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.False => "否",
+                    JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
+                    var v => v!.ToJsonString(),
+                }) ?? ""))];
+    }
+}
+
+/// <summary>One entry of a completed task's form, as the case file shows it.</summary>
+public sealed record CaseField(string Label, string Value);
 
 public sealed record CaseNotice(Guid Id, string Title, string? DocumentNumber, string? Audience, DateTimeOffset IssuedAt, Guid InstanceId, string Flow);
 
@@ -174,6 +212,49 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
             ORDER BY "w"."CreatedAt"
             """).ToListAsync(cancellationToken);
 
+    /// <summary>Payload keys the flows' signals use, in Chinese; any other key is shown as it is.</summary>
+    private static readonly Dictionary<string, string> ReceivedLabels = new(StringComparer.Ordinal)
+    {
+        ["text"] = "内容",
+        ["rating"] = "评价",
+        ["comment"] = "意见",
+        ["reason"] = "理由",
+    };
+
+    private async Task<IReadOnlyList<CaseReceived>> ReceivedAsync(IReadOnlyList<CaseFlow> flows, Func<string?, string?> mask, CancellationToken cancellationToken)
+    {
+        var ids = flows.Select(f => f.InstanceId).ToList();
+        var variables = await db.Instances.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.VariablesJson }).ToListAsync(cancellationToken);
+        var received = new List<CaseReceived>();
+        foreach (var flow in flows)
+        {
+            var signals = definitions.Find(flow.DefinitionId, flow.DefinitionVersion)?.Activities.Where(a => a.Type == "Signal").ToList() ?? [];
+            if (signals.Count == 0 || JsonNode.Parse(variables.Single(v => v.Id == flow.InstanceId).VariablesJson) is not JsonObject values)
+            {
+                continue;
+            }
+
+            foreach (var signal in signals)
+            {
+                if (values[signal.Id] is not JsonObject payload)
+                {
+                    continue;
+                }
+
+                var shown = payload
+                    .Where(p => p.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length > 0)
+                    .Select(p => new CaseField(ReceivedLabels.GetValueOrDefault(p.Key, p.Key), mask(p.Value!.GetValue<string>()) ?? ""))
+                    .ToList();
+                if (shown.Count > 0)
+                {
+                    received.Add(new CaseReceived(signal.Title ?? signal.Id, shown, flow.InstanceId, flow.Label));
+                }
+            }
+        }
+
+        return received;
+    }
+
     public async Task<CaseFile?> FindAsync(string caseNumber, CancellationToken cancellationToken)
     {
         if (await InScopeAsync(caseNumber, cancellationToken) is not { } found)
@@ -210,11 +291,12 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
             respondent?.Name, complaint.Enterprise);
 
         return new CaseFile(caseNumber, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), parties,
-            [.. tasks.Select(t => new CaseTask(t.Id, t.ActivityId, mask(t.Title)!, t.AssigneeRole, t.OrgUnitCode, t.AssigneeUser, t.Status.ToString(), t.CreatedAt, t.DueAt, t.CompletedAt, t.CompletedBy, t.Outcome, mask(t.Comment), t.EscalationLevel, t.InstanceId, Flow(t.InstanceId)))],
+            [.. tasks.Select(t => new CaseTask(t.Id, t.ActivityId, mask(t.Title)!, t.AssigneeRole, t.OrgUnitCode, t.AssigneeUser, t.Status.ToString(), t.CreatedAt, t.DueAt, t.CompletedAt, t.CompletedBy, t.Outcome, mask(t.Comment), t.EscalationLevel, t.InstanceId, Flow(t.InstanceId), CaseTask.ReadFields(t.FormJson, t.ResultJson, mask)))],
             [.. notices.Select(n => new CaseNotice(n.Id, n.Title, n.DocumentNumber, n.Audience, n.IssuedAt, n.InstanceId, Flow(n.InstanceId)))],
             [.. mails.OrderBy(m => m.CreatedAt).Select(m => new CaseMail(mask(m.Subject)!, mask(m.To)!, MailStatusText(m.Status), m.SentAt, m.InstanceId!.Value, Flow(m.InstanceId)))],
             [.. journal.Select(j => new CaseEvent(j.At, j.Event, j.ActivityId, j.ActivityType, j.Outcome, j.Actor, mask(j.Summary), j.InstanceId, Flow(j.InstanceId)))],
-            flows);
+            flows,
+            await ReceivedAsync(flows, mask, cancellationToken));
 
         string Show(string? value) => value is null ? "" : identityShown ? value : Masked;
     }

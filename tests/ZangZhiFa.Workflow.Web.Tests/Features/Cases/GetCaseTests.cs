@@ -51,6 +51,33 @@ public sealed class GetCaseTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task CaseFile_ShowsWhatStaffEnteredAndWhatTheComplainantSent_ToTheNextPersonOnTheCase()
+    {
+        using var publicClient = _host.CreateClient();
+        var (_, created) = await SubmitAsync(publicClient, ValidComplaint(description: "另一件事：城管执法人员扣押三轮车后没有出具任何清单和手续。"));
+        _number = created!["trackingNumber"]!.GetValue<string>();
+        var queryCode = created["queryCode"]!.GetValue<string>();
+        using var clerk = await StaffClients.SignedInAsync(_host, "clerk.chengguan");
+        await CompleteAsync(clerk, await StaffClients.TaskIdAsync(clerk, "acceptance", _number), "受理", new { });
+        using var handler = await StaffClients.SignedInAsync(_host, "handler.lasa");
+        await CompleteAsync(handler, await StaffClients.TaskIdAsync(handler, "investigate", _number), "要求补正", new { missing = "被扣押三轮车的照片及购车发票" });
+        var sent = await publicClient.PostAsJsonAsync($"/api/complaints/{_number}/supplement?queryCode={queryCode}", new { text = "补正：三轮车照片两张，购车发票一张，已按要求提交。" });
+        sent.StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        var file = (await handler.GetFromJsonAsync<JsonObject>($"/api/cases/{_number}"))!;
+        var page = System.Net.WebUtility.HtmlDecode(await handler.GetStringAsync(new Uri($"/tasks/{await StaffClients.TaskIdAsync(handler, "investigate", _number)}", UriKind.Relative)));
+
+        var asked = file["tasks"]!.AsArray().Single(t => t!["outcome"]?.GetValue<string>() == "要求补正")!;
+        var field = asked["fields"]!.AsArray().Should().ContainSingle().Subject!;
+        field["label"]!.GetValue<string>().Should().Be("需补正的材料（写入补正通知书）");
+        field["value"]!.GetValue<string>().Should().Be("被扣押三轮车的照片及购车发票");
+        file["received"]!.AsArray().Should().ContainSingle().Which!["values"]![0]!["value"]!.GetValue<string>().Should().Be("补正：三轮车照片两张，购车发票一张，已按要求提交。");
+        file["timeline"]!.AsArray().Select(e => e!["summary"]?.GetValue<string>()).Should().Contain("要求补正 需补正的材料（写入补正通知书）：被扣押三轮车的照片及购车发票", "the record reads as text, not escaped JSON");
+        page.Should().Contain("前序办理").And.Contain("被扣押三轮车的照片及购车发票", "the reopened investigation shows what was asked")
+            .And.Contain("收到的材料").And.Contain("补正：三轮车照片两张，购车发票一张，已按要求提交。");
+    }
+
     /// <summary>The open task of <paramref name="activityId"/> under the case, whichever of its flows holds it.</summary>
     private Task<WorkflowTask> OpenTaskAsync(string activityId) =>
         _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Tasks.AsNoTracking()

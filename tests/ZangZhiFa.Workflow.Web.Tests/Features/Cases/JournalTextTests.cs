@@ -37,7 +37,7 @@ public sealed class JournalTextTests
     [InlineData("SetVariables", "stage, timeline", null)]
     [InlineData("Signal", "statement", null)]
     [InlineData("ExtendDeadline", "reviewClock：2026-12-10 → 2026-12-15（第 1 次延期）", "2026-12-10 → 2026-12-15（第 1 次延期）")]
-    [InlineData("HumanTask", "受理 {\"reason\":\"x\"}", "受理 {\"reason\":\"x\"}")]
+    [InlineData("HumanTask", "受理 理由：符合受理条件", "受理 理由：符合受理条件")]
     [InlineData("SendNotice", "受理告知书 藏司受〔2026〕1号", "受理告知书 藏司受〔2026〕1号")]
     public void ShownSummary_LeavesOutTheFlowsMachinery_AndKeepsWhatPeopleDid(string activityType, string summary, string? expected) =>
         JournalText.ShownSummary(activityType, summary).Should().Be(expected);
