@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Definitions;
@@ -89,7 +90,8 @@ public sealed class Escalate : Activity<Escalate.Properties>
                     ["toUnit"] = issuer.Name,
                     ["toUnitCode"] = issuer.Code,
                     ["mode"] = properties.Mode,
-                    ["newDueAt"] = task.DueAt?.ToOffset(context.Services.Calendar.UtcOffset).ToString("yyyy年M月d日"),
+                    // The last day allowed: a limit ends at the close of its day, stored as the next midnight.
+                    ["newDueAt"] = task.DueAt is { } due ? DuePolicy.LastDay(due, context.Services.Calendar).ToString("yyyy年M月d日", CultureInfo.InvariantCulture) : null,
                 },
             };
 

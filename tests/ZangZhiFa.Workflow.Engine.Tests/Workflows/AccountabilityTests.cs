@@ -273,7 +273,7 @@ public sealed class AccountabilityTests
         rectify.OrgUnitCode.Should().Be("540102-cgzf", "notify mode: the unit still has to correct");
         rectify.EscalationLevel.Should().Be(1);
         var supervision = _engine.Store.Notices.Single(n => n.Title == "督办通知书");
-        supervision.Html.Should().Contain("城关区城市管理综合行政执法局：").And.Contain("于2026年3月25日前办结", "five more working days after the escalation on Tuesday 17 March: 18–24 March");
+        supervision.Html.Should().Contain("城关区城市管理综合行政执法局：").And.Contain("于2026年3月24日前办结", "five more working days after the escalation on Tuesday 17 March: 18–24 March, the last day named");
         _engine.Store.Mails.Should().Contain(m => m.NoticeId == supervision.Id && m.To == "承办人@540102.test");
     }
 

@@ -421,7 +421,8 @@ public sealed class ComplaintIntakeTests
         var first = _engine.Store.Notices.Single(n => n.Title == "督办通知书");
         first.DocumentNumber.Should().Be("藏司督〔2026〕1号");
         first.Html.Should().Contain("城关区司法局：").And.Contain("你单位承办的“受理审查：TS-2026-000001（野蛮执法）”事项，已超过规定办理时限仍未办结")
-            .And.Contain("自即日起，该事项由本机关提级办理").And.Contain("业务编号：TS-2026-000001").And.NotContain(Name);
+            .And.Contain("自即日起，该事项由本机关提级办理").And.Contain("业务编号：TS-2026-000001").And.NotContain(Name)
+            .And.Contain("<tr><th>办结期限</th><td>2026年3月17日</td></tr>", "five more working days end on Tuesday 17 March, not the midnight after it");
         NoticeHtml.IssuerOf(first.Html).Should().Be("拉萨市司法局", "the body one level up supervises, not the unit that let the limit pass");
         _engine.Store.Mails.Where(m => m.NoticeId == first.Id).Select(m => m.To).Should().BeEquivalentTo(["受理员@540100.test", "受理员@540102.test"]);
 

@@ -8,6 +8,23 @@ public static class StaffFormat
     public static string Time(DateTimeOffset? at) =>
         at is { } value ? value.ToOffset(Beijing).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>
+    /// A deadline. A limit in days ends at the close of its last day, stored as the next midnight, which
+    /// <see cref="Time"/> would show as the following day at 00:00; it reads as that last day at 24:00.
+    /// </summary>
+    public static string Due(DateTimeOffset? due)
+    {
+        if (due is not { } value)
+        {
+            return "—";
+        }
+
+        var local = value.ToOffset(Beijing);
+        return local.TimeOfDay == TimeSpan.Zero
+            ? local.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + " 24:00"
+            : Time(value);
+    }
+
     /// <summary>Only a path on this site may be a redirect target after sign-in (no open redirect).</summary>
     public static string LocalOr(string? returnUrl, string fallback) =>
         returnUrl is { Length: > 0 } url && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)

@@ -107,6 +107,7 @@ public sealed partial class StaffPagesTests : IAsyncLifetime
 
         expired.Status.Should().Be(HttpStatusCode.BadRequest);
         expired.ById("form-expired").Should().StartWith("页面已过期").And.Contain("办理没有提交");
+        expired.Text.Should().Contain("办理期限：2026-03-09 24:00", "five working days from Monday 2 March end with Monday 9 March, not at 00:00 on the 10th");
         WebUtility.HtmlDecode(expired.TextAreaHtml("comment")).Should().Be("符合受理条件，予以受理");
         again.Text.Should().Contain("name=\"outcome\" value=\"受理\"", "the task is still open");
     }
