@@ -21,7 +21,10 @@ namespace ZangZhiFa.Workflow.Engine.Runtime;
 /// therefore always ends a working day, and a stop and resume on the same day leave it where it was. With nothing
 /// left (stopped on the last day) the work has the rest of the resume day, or of the next working day when that day
 /// is not one. A clock already overdue when it stopped stays overdue: its deadline does not move.</item>
-/// <item>In calendar days or as a duration: the deadline moves by exactly the time the clock stood still.</item>
+/// <item>In calendar days (a deadline at a local midnight): the same count with every day a day: the days after the
+/// stop day up to the last day, counted on from the resume day. A stop of seconds across no midnight moves nothing;
+/// one from Monday to Thursday moves the deadline three days.</item>
+/// <item>As a duration (any other deadline): the deadline moves by exactly the time the clock stood still.</item>
 /// </list>
 /// <para>A stop never brings the deadline forward. <c>pausedTotal</c> adds up how far stops moved the deadline, so
 /// the limit's span (<see cref="ActiveSince"/> to <see cref="DueAt"/>) stays the whole limit for reminders. The
@@ -79,8 +82,8 @@ public sealed class TaskClock
             return TimeSpan.Zero;
         }
 
-        var due = InWorkingDays == true
-            ? WorkingDaysDue(pausedAt, now, calendar)
+        var due = InWorkingDays == true ? WorkingDaysDue(pausedAt, now, calendar)
+            : EndsADay(DueAt, calendar) ? CalendarDaysDue(pausedAt, now, calendar)
             : DueAt + (now > pausedAt ? now - pausedAt : TimeSpan.Zero);
         var moved = due > DueAt ? due - DueAt : TimeSpan.Zero;
         DueAt += moved;
@@ -117,6 +120,27 @@ public sealed class TaskClock
             ? new DateTimeOffset(resumeDay.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.UtcOffset)
             : calendar.AddWorkingDays(now, 1);
     }
+
+    /// <summary>
+    /// A limit in calendar days (it ends at a local midnight), counted as working days are: the days left after the
+    /// stop day, counted on from the resume day. A wall-clock shift would carry a stop of seconds across midnight
+    /// and lengthen the limit by a day (and an extension after it by one more).
+    /// </summary>
+    private DateTimeOffset CalendarDaysDue(DateTimeOffset pausedAt, DateTimeOffset now, IWorkingCalendar calendar)
+    {
+        var stopDay = LocalDay(pausedAt, calendar);
+        var lastDay = DuePolicy.LastDay(DueAt, calendar);
+        if (stopDay > lastDay)
+        {
+            return DueAt;
+        }
+
+        var end = LocalDay(now, calendar).AddDays(lastDay.DayNumber - stopDay.DayNumber);
+        return new DateTimeOffset(end.AddDays(1).ToDateTime(TimeOnly.MinValue), calendar.UtcOffset);
+    }
+
+    private static bool EndsADay(DateTimeOffset instant, IWorkingCalendar calendar) =>
+        instant.ToOffset(calendar.UtcOffset).TimeOfDay == TimeSpan.Zero;
 
     private static DateOnly LocalDay(DateTimeOffset instant, IWorkingCalendar calendar) =>
         DateOnly.FromDateTime(instant.ToOffset(calendar.UtcOffset).DateTime);

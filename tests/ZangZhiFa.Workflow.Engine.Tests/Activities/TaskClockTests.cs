@@ -133,14 +133,27 @@ public sealed class TaskClockTests
         clock.DueAt.Should().Be(Beijing(3, 10), "a stop does not cure an overdue limit");
     }
 
-    [Fact]
-    public void Resume_MovesTheDeadlineByTheTimeStoodStill_WhenTheLimitIsInCalendarDays()
+    [Theory]
+    [InlineData(11, 4, 10)] // stopped and resumed on Wednesday 4 March: an hour moves nothing
+    [InlineData(11, 7, 13)] // resumed on Saturday 7 March, three days on: three days later
+    public void Resume_CountsTheDaysLeft_WhenTheLimitIsInCalendarDays(int resumeHour, int resumeDay, int dueDay)
     {
         var clock = Stopped(Beijing(3, 4, 10), inWorkingDays: false);
 
+        clock.Resume(Beijing(3, resumeDay, resumeHour), Calendar);
+
+        clock.DueAt.Should().Be(Beijing(3, dueDay), "a day limit ends at the close of a day, however long the stop lasted within one");
+    }
+
+    [Fact]
+    public void Resume_MovesTheDeadlineByTheTimeStoodStill_WhenTheLimitIsADuration()
+    {
+        var clock = TaskClock.Start(Beijing(3, 4, 9), Beijing(3, 4, 13), inWorkingDays: false);
+        clock.Stop(Beijing(3, 4, 10));
+
         clock.Resume(Beijing(3, 4, 11), Calendar);
 
-        clock.DueAt.Should().Be(Beijing(3, 10, 1));
+        clock.DueAt.Should().Be(Beijing(3, 4, 14));
     }
 
     [Fact]
