@@ -274,7 +274,7 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
         var notices = await db.Notices.AsNoTracking().Where(n => ids.Contains(n.InstanceId)).OrderBy(n => n.IssuedAt)
             .Select(n => new { n.Id, n.Title, n.DocumentNumber, n.Audience, n.IssuedAt, n.InstanceId }).ToListAsync(cancellationToken);
         var mails = await db.Mails.AsNoTracking().Where(m => m.InstanceId != null && ids.Contains(m.InstanceId.Value))
-            .Select(m => new { m.Subject, m.To, m.Status, m.SentAt, m.CreatedAt, m.InstanceId }).ToListAsync(cancellationToken);
+            .Select(m => new { m.Subject, m.To, m.Status, m.SentAt, m.CreatedAt, m.InstanceId, m.Attempts, m.NextAttemptAt }).ToListAsync(cancellationToken);
         // The journal's sequence is the commit order of the whole journal, so the flows' lines interleave as they happened.
         var journal = await db.Journal.AsNoTracking().Where(j => ids.Contains(j.InstanceId)).OrderBy(j => j.Sequence)
             .Select(j => new { j.At, j.Event, j.ActivityId, j.ActivityType, j.Outcome, j.Actor, j.Summary, j.InstanceId }).ToListAsync(cancellationToken);
@@ -293,7 +293,7 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
         return new CaseFile(caseNumber, instance.DefinitionId, instance.DefinitionVersion, instance.Status.ToString(), parties,
             [.. tasks.Select(t => new CaseTask(t.Id, t.ActivityId, mask(t.Title)!, t.AssigneeRole, t.OrgUnitCode, t.AssigneeUser, t.Status.ToString(), t.CreatedAt, t.DueAt, t.CompletedAt, t.CompletedBy, t.Outcome, mask(t.Comment), t.EscalationLevel, t.InstanceId, Flow(t.InstanceId), CaseTask.ReadFields(t.FormJson, t.ResultJson, mask)))],
             [.. notices.Select(n => new CaseNotice(n.Id, n.Title, n.DocumentNumber, n.Audience, n.IssuedAt, n.InstanceId, Flow(n.InstanceId)))],
-            [.. mails.OrderBy(m => m.CreatedAt).Select(m => new CaseMail(mask(m.Subject)!, mask(m.To)!, MailStatusText(m.Status), m.SentAt, m.InstanceId!.Value, Flow(m.InstanceId)))],
+            [.. mails.OrderBy(m => m.CreatedAt).Select(m => new CaseMail(mask(m.Subject)!, mask(m.To)!, MailStatusText(m.Status, m.Attempts, m.NextAttemptAt), m.SentAt, m.InstanceId!.Value, Flow(m.InstanceId)))],
             [.. journal.Select(j => new CaseEvent(j.At, j.Event, j.ActivityId, j.ActivityType, j.Outcome, j.Actor, mask(j.Summary), j.InstanceId, Flow(j.InstanceId)))],
             flows,
             await ReceivedAsync(flows, mask, cancellationToken));
@@ -330,10 +330,15 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
         [.. new[] { complaint.ComplainantName, complaint.IdNumber, complaint.Phone, complaint.Email, complaint.Address }
             .OfType<string>().Where(v => v.Length >= 2).OrderByDescending(v => v.Length)];
 
-    private static string MailStatusText(MailStatus status) => status switch
+    /// <summary>
+    /// A mail's state as staff need it: a mail the server keeps refusing says so and when it is tried again, so a
+    /// wrong address or a mail outage is seen before the complainant misses a notice (the error text stays in the log).
+    /// </summary>
+    private static string MailStatusText(MailStatus status, int attempts, DateTimeOffset nextAttemptAt) => status switch
     {
         MailStatus.Sent => "已发送",
-        MailStatus.Failed => "发送失败",
+        MailStatus.Failed => $"发送失败（已尝试 {attempts} 次，不再重试）",
+        _ when attempts > 0 => $"待重试（已失败 {attempts} 次，下次 {nextAttemptAt.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}）",
         _ => "待发送",
     };
 

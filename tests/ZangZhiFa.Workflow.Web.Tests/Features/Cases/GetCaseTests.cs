@@ -78,6 +78,29 @@ public sealed class GetCaseTests : IAsyncLifetime
             .And.Contain("收到的材料").And.Contain("补正：三轮车照片两张，购车发票一张，已按要求提交。");
     }
 
+    [Fact]
+    public async Task CaseFile_SaysAMailIsBeingRetried_WhenTheServerRefusedIt()
+    {
+        // Due tomorrow, so the mail worker leaves it as it is while the file is read.
+        var retryAt = _host.Time.GetUtcNow().AddDays(1);
+        await _host.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<WorkflowDbContext>();
+            var instanceId = await db.Instances.Where(i => i.CorrelationId == _number).Select(i => i.Id).FirstAsync();
+            db.Mails.Add(new OutgoingMail
+            {
+                Id = Guid.NewGuid(), InstanceId = instanceId, To = "zhuoma@example.test", Subject = "受理告知书", HtmlBody = "<p>x</p>",
+                Status = MailStatus.Pending, Attempts = 3, CreatedAt = _host.Time.GetUtcNow(), NextAttemptAt = retryAt,
+            });
+            await db.SaveChangesAsync();
+        });
+
+        var (_, file) = await CaseAsync("clerk.chengguan");
+
+        file!["mails"]!.AsArray().Select(m => m!["status"]!.GetValue<string>())
+            .Should().Contain($"待重试（已失败 3 次，下次 {retryAt.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}）");
+    }
+
     /// <summary>The open task of <paramref name="activityId"/> under the case, whichever of its flows holds it.</summary>
     private Task<WorkflowTask> OpenTaskAsync(string activityId) =>
         _host.InScopeAsync(sp => sp.GetRequiredService<WorkflowDbContext>().Tasks.AsNoTracking()
