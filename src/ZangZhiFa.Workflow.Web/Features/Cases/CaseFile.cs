@@ -25,7 +25,18 @@ public sealed record CaseFile(
     IReadOnlyList<CaseMail> Mails,
     IReadOnlyList<CaseEvent> Timeline,
     IReadOnlyList<CaseFlow> Flows,
-    IReadOnlyList<CaseReceived> Received);
+    IReadOnlyList<CaseReceived> Received,
+    IReadOnlyDictionary<string, string> Names)
+{
+    /// <summary>Who did something, as people know them: a staff member's name, 投诉人, 系统; the account name when unknown.</summary>
+    public string NameOf(string? actor) => actor switch
+    {
+        null or "" => "",
+        "system" => "系统",
+        "public" or "complainant" => "投诉人",
+        _ => Names.TryGetValue(actor, out var name) && name.Length > 0 ? name : actor,
+    };
+}
 
 /// <summary>
 /// What a flow received while it waited (its Signal steps): the complainant's 补正 and 满意度评价, an officer's 陈述申辩,
@@ -212,6 +223,13 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
             ORDER BY "w"."CreatedAt"
             """).ToListAsync(cancellationToken);
 
+    /// <summary>The display names of the accounts that appear in the file.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> NamesAsync(IEnumerable<string?> userNames, CancellationToken cancellationToken)
+    {
+        var wanted = userNames.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return await db.Users.AsNoTracking().Where(u => wanted.Contains(u.UserName)).ToDictionaryAsync(u => u.UserName, u => u.DisplayName, cancellationToken);
+    }
+
     /// <summary>Payload keys the flows' signals use, in Chinese; any other key is shown as it is.</summary>
     private static readonly Dictionary<string, string> ReceivedLabels = new(StringComparer.Ordinal)
     {
@@ -296,7 +314,8 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
             [.. mails.OrderBy(m => m.CreatedAt).Select(m => new CaseMail(mask(m.Subject)!, mask(m.To)!, MailStatusText(m.Status, m.Attempts, m.NextAttemptAt), m.SentAt, m.InstanceId!.Value, Flow(m.InstanceId)))],
             [.. journal.Select(j => new CaseEvent(j.At, j.Event, j.ActivityId, j.ActivityType, j.Outcome, j.Actor, mask(j.Summary), j.InstanceId, Flow(j.InstanceId)))],
             flows,
-            await ReceivedAsync(flows, mask, cancellationToken));
+            await ReceivedAsync(flows, mask, cancellationToken),
+            await NamesAsync(tasks.SelectMany(t => new[] { t.CompletedBy, t.AssigneeUser }).Concat(journal.Select(j => j.Actor)), cancellationToken));
 
         string Show(string? value) => value is null ? "" : identityShown ? value : Masked;
     }

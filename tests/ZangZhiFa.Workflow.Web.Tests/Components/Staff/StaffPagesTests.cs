@@ -202,6 +202,7 @@ public sealed partial class StaffPagesTests : IAsyncLifetime
 
         var timeline = done.ById("case-timeline");
         timeline.Should().Contain("受理审查").And.Contain("「受理」").And.Contain("调查核实").And.Contain("「调查完毕」");
+        timeline.Should().Contain("· 城关区受理员").And.NotContain("clerk.chengguan", "people are named as colleagues know them, not by their login");
         done.Html.Should().Contain("<svg").And.Contain("#ffe08a", "the current step is highlighted in the diagram");
     }
 
