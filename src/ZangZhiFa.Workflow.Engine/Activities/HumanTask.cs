@@ -68,6 +68,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
     {
         validator.Required("title", properties.Title);
         validator.Text("title", properties.Title);
+        validator.Text("description", properties.Description);
         if (properties.Outcomes.Count == 0)
         {
             validator.Error("outcomes", "至少需要一个办理结果 (at least one outcome)");
@@ -295,6 +296,10 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             DefinitionId = context.Instance.DefinitionId,
             CorrelationId = context.Instance.CorrelationId,
             Title = context.Render(properties.Title),
+            // The column holds 4,000 characters; a description quoting long facts is cut rather than refused.
+            Description = properties.Description is { Length: > 0 } description && context.Render(description) is var text
+                ? (text.Length > 4000 ? text[..3999] + "…" : text)
+                : null,
             AssigneeRole = properties.Assignee.Role,
             OrgUnitCode = orgUnit,
             AssigneeUser = user,

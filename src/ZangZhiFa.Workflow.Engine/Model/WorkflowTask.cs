@@ -52,6 +52,12 @@ public sealed class WorkflowTask
     /// <summary>Only holders of 法律职业资格 may take the task (a pool task of the legal review).</summary>
     public bool QualificationRequired { get; set; }
 
+    /// <summary>
+    /// What the person taking the task should know and do, rendered from the activity's <c>description</c> when the
+    /// task opened (it may name the case's facts: the 问题概述 of a 问责, the officer's unit).
+    /// </summary>
+    public string? Description { get; set; }
+
     /// <summary>Allowed outcomes as a JSON array of strings.</summary>
     public string OutcomesJson { get; set; } = "[]";
 

@@ -93,6 +93,7 @@ public class WorkflowDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.AssigneeUser).HasMaxLength(100);
             e.Property(x => x.Candidates).HasMaxLength(4000);
             e.Property(x => x.RecusedUnits).HasMaxLength(4000);
+            e.Property(x => x.Description).HasMaxLength(4000);
             e.Property(x => x.Revision).IsConcurrencyToken();
             e.HasIndex(x => new { x.InstanceId, x.Status });
             // Inbox: unclaimed tasks by role, in due order (the unit filter is checked on the index entries),

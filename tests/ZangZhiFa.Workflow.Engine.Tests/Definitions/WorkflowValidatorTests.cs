@@ -50,6 +50,10 @@ public sealed class WorkflowValidatorTests
                 string.Join(", ", ActivityRegistry.CreateDefault().All.Select(a => a.Type)));
 
     [Fact]
+    public void Validate_NamesTheDescription_WhenItsTemplateIsBroken() =>
+        Validate(f => Activity(f, "review")["properties"]!["description"] = "{{ if unit }}没有结束").Select(e => e.Property).Should().Contain("description");
+
+    [Fact]
     public void Validate_RefusesCaseAccess_WhenTheVariableCannotHoldAUnitCode()
     {
         var errors = Validate(f => f["variables"] = JsonNode.Parse("""[ { "name": "unit", "type": "string", "caseAccess": true }, { "name": "units", "type": "array", "caseAccess": true } ]"""));

@@ -82,6 +82,21 @@ public sealed class OpenAccountabilityCaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Investigation_TellsTheHandlerWhatTheCaseIsAbout_OnTheTaskPage()
+    {
+        using var lead = await SignedInAsync("lead.chengguan");
+        var caseNumber = (await (await lead.PostAsJsonAsync("/api/accountability", Case())).Content.ReadFromJsonAsync<JsonObject>())!["caseNumber"]!.GetValue<string>();
+        (await lead.PostAsJsonAsync($"/api/accountability/{caseNumber}/statement", new { text = "当时证件佩戴在胸前" })).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        using var handler = await SignedInAsync("handler.lasa");
+        var task = (await handler.GetFromJsonAsync<JsonObject>("/api/tasks"))!["items"]!.AsArray().Single(t => t!["caseNumber"]!.GetValue<string>() == caseNumber)!;
+
+        var page = System.Net.WebUtility.HtmlDecode(await handler.GetStringAsync(new Uri($"/tasks/{task["id"]}", UriKind.Relative)));
+
+        page.Should().Contain("问题概述：在八廓街收缴摊位物品时未出示执法证件。执法人员：巴桑（城关区城市管理综合行政执法局）。", "the task names what the case is about, not only its number")
+            .And.Contain("当时证件佩戴在胸前", "the officer's statement is there to be checked");
+    }
+
+    [Fact]
     public async Task Open_Returns400NamingTheUnit_WhenTheOfficersUnitIsOutsideTheLeadsScope()
     {
         using var lead = await SignedInAsync("lead.chengguan");
