@@ -511,13 +511,15 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
     /// check box as 是/否. The record is read by people; escaped JSON (\u7406…) said nothing to them.
     /// </summary>
     public static string FieldsText(IReadOnlyList<FormField> form, JsonObject fields) =>
-        string.Join("；", fields.Where(f => f.Value is not null).Select(f =>
-            $"{form.FirstOrDefault(x => x.Name == f.Key)?.Label ?? f.Key}：{f.Value switch
-            {
-                JsonValue v when v.GetValueKind() == JsonValueKind.True => "是",
-                JsonValue v when v.GetValueKind() == JsonValueKind.False => "否",
-                var v => AsText(v),
-            }}"));
+        string.Join("；", fields.Where(f => f.Value is not null).Select(f => $"{form.FirstOrDefault(x => x.Name == f.Key)?.Label ?? f.Key}：{ValueText(f.Value)}"));
+
+    /// <summary>One entered value as people read it: text as it is, a check box as 是/否, anything else as JSON.</summary>
+    public static string ValueText(JsonNode? value) => value switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.True => "是",
+        JsonValue v when v.GetValueKind() == JsonValueKind.False => "否",
+        _ => AsText(value) ?? "",
+    };
 
     /// <summary>Checks a completion against the task's outcomes and form before anything runs.</summary>
     public static void ValidateCompletion(WorkflowTask task, ResumeInput input)

@@ -72,13 +72,7 @@ public sealed record CaseTask(Guid Id, string ActivityId, string Title, string? 
             .OrderBy(f => labels.FindIndex(l => l.Name == f.Key) is var i and >= 0 ? i : int.MaxValue)
             .Select(f => new CaseField(
                 labels.FirstOrDefault(l => l.Name == f.Key).Label is { Length: > 0 } label ? label : f.Key,
-                mask(f.Value switch
-                {
-                    JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.True => "是",
-                    JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.False => "否",
-                    JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
-                    var v => v!.ToJsonString(),
-                }) ?? ""))];
+                mask(Engine.Activities.HumanTask.ValueText(f.Value)) ?? ""))];
     }
 }
 
