@@ -11,8 +11,8 @@ using ZangZhiFa.Workflow.Infrastructure.Persistence;
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(WorkflowDbContext))]
-    [Migration("20261130002032_AddTaskDescription")]
-    partial class AddTaskDescription
+    [Migration("20261130005849_AddTaskPoolRulesAndDescription")]
+    partial class AddTaskPoolRulesAndDescription
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -5,11 +5,18 @@
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
 {
     /// <inheritdoc />
-    public partial class AddTaskPoolRules : Migration
+    public partial class AddTaskPoolRulesAndDescription : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Description",
+                table: "workflow_tasks",
+                type: "TEXT",
+                maxLength: 4000,
+                nullable: true);
+
             migrationBuilder.AddColumn<bool>(
                 name: "QualificationRequired",
                 table: "workflow_tasks",
@@ -28,6 +35,10 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "Description",
+                table: "workflow_tasks");
+
             migrationBuilder.DropColumn(
                 name: "QualificationRequired",
                 table: "workflow_tasks");
