@@ -71,7 +71,8 @@ public static class StatusCodePages
                     await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                     {
                         HttpContext = context,
-                        ProblemDetails = { Title = "服务器内部错误，请稍后再试；如问题持续，请联系系统管理员", Status = StatusCodes.Status500InternalServerError },
+                        // Titled by the site's one rule for untitled problems (BadRequestProblems.ChineseTitle).
+                        ProblemDetails = { Status = StatusCodes.Status500InternalServerError },
                     });
                     return;
                 }

@@ -513,6 +513,9 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
     public static string FieldsText(IReadOnlyList<FormField> form, JsonObject fields) =>
         string.Join("；", fields.Where(f => f.Value is not null).Select(f => $"{form.FirstOrDefault(x => x.Name == f.Key)?.Label ?? f.Key}：{ValueText(f.Value)}"));
 
+    /// <summary>A task's form as stored with it (<see cref="WorkflowTask.FormJson"/>).</summary>
+    public static IReadOnlyList<FormField> ReadForm(string formJson) => JsonSerializer.Deserialize<List<FormField>>(formJson, Json) ?? [];
+
     /// <summary>One entered value as people read it: text as it is, a check box as 是/否, anything else as JSON.</summary>
     public static string ValueText(JsonNode? value) => value switch
     {
@@ -526,7 +529,7 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var outcomes = JsonSerializer.Deserialize<List<string>>(task.OutcomesJson, Json) ?? [];
-        var form = JsonSerializer.Deserialize<List<FormField>>(task.FormJson, Json) ?? [];
+        var form = ReadForm(task.FormJson);
         if (string.IsNullOrWhiteSpace(input.Outcome) || !outcomes.Contains(input.Outcome))
         {
             errors["outcome"] = [$"办理结果须为以下之一：{string.Join("、", outcomes)}"];

@@ -65,13 +65,12 @@ public sealed record CaseTask(Guid Id, string ActivityId, string Title, string? 
             return [];
         }
 
-        var form = JsonNode.Parse(formJson) as JsonArray ?? [];
-        var labels = form.OfType<JsonObject>().Select(f => (Name: f["name"]?.GetValue<string>() ?? "", Label: f["label"]?.GetValue<string>() ?? "")).ToList();
+        var form = Engine.Activities.HumanTask.ReadForm(formJson).ToList();
         return [.. fields
             .Where(f => f.Value is not null && !(f.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length == 0))
-            .OrderBy(f => labels.FindIndex(l => l.Name == f.Key) is var i and >= 0 ? i : int.MaxValue)
+            .OrderBy(f => form.FindIndex(x => x.Name == f.Key) is var i and >= 0 ? i : int.MaxValue)
             .Select(f => new CaseField(
-                labels.FirstOrDefault(l => l.Name == f.Key).Label is { Length: > 0 } label ? label : f.Key,
+                form.Find(x => x.Name == f.Key)?.Label is { Length: > 0 } label ? label : f.Key,
                 mask(Engine.Activities.HumanTask.ValueText(f.Value)) ?? ""))];
     }
 }
