@@ -23,51 +23,50 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
 
     public WorkflowDbContext Db => db;
 
-    // Compiled once: every step looks these up, and building and matching the LINQ tree each time cost more than
-    // running the SQL. Tracking queries, so a row already loaded in the unit comes back as the same object.
-    private static readonly Func<WorkflowDbContext, Guid, CancellationToken, Task<WorkflowInstance?>> InstanceById =
-        EF.CompileAsyncQuery((WorkflowDbContext c, Guid id, CancellationToken _) => c.Instances.FirstOrDefault(i => i.Id == id));
+    // The engine's rows, outside EF's change tracker (see EngineRowSet): a row the unit already holds is not read again.
+    private readonly EngineRowSet _rows = new(db);
 
-    private static readonly Func<WorkflowDbContext, Guid, CancellationToken, Task<Bookmark?>> BookmarkById =
-        EF.CompileAsyncQuery((WorkflowDbContext c, Guid id, CancellationToken _) => c.Bookmarks.FirstOrDefault(b => b.Id == id));
+    public async Task<WorkflowInstance?> FindInstanceAsync(Guid id, CancellationToken cancellationToken) =>
+        _rows.TryFind<WorkflowInstance>(id, out var held) ? held : await FindAsync<WorkflowInstance>(id, cancellationToken);
 
-    private static readonly Func<WorkflowDbContext, Guid, CancellationToken, Task<WorkflowTask?>> TaskById =
-        EF.CompileAsyncQuery((WorkflowDbContext c, Guid id, CancellationToken _) => c.Tasks.FirstOrDefault(t => t.Id == id));
+    public async Task<Bookmark?> FindBookmarkAsync(Guid id, CancellationToken cancellationToken) =>
+        _rows.TryFind<Bookmark>(id, out var held) ? held : await FindAsync<Bookmark>(id, cancellationToken);
 
-    private static readonly Func<WorkflowDbContext, Guid, IAsyncEnumerable<Bookmark>> BookmarksOfInstance =
-        EF.CompileAsyncQuery((WorkflowDbContext c, Guid id) => c.Bookmarks.Where(b => b.InstanceId == id));
+    public async Task<WorkflowTask?> FindTaskAsync(Guid id, CancellationToken cancellationToken) =>
+        _rows.TryFind<WorkflowTask>(id, out var held) ? held : await FindAsync<WorkflowTask>(id, cancellationToken);
 
-    private static readonly Func<WorkflowDbContext, Guid, IAsyncEnumerable<WorkflowTask>> OpenTasksOfInstance =
-        EF.CompileAsyncQuery((WorkflowDbContext c, Guid id) => c.Tasks.Where(t => t.InstanceId == id && t.Status == WorkflowTaskStatus.Open));
+    public async Task<IReadOnlyList<Bookmark>> ListBookmarksAsync(Guid instanceId, CancellationToken cancellationToken) =>
+        await ReadAsync<Bookmark>(cancellationToken, ("InstanceId", instanceId));
 
-    public async Task<WorkflowInstance?> FindInstanceAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WorkflowTask>> ListOpenTasksAsync(Guid instanceId, CancellationToken cancellationToken) =>
+        await ReadAsync<WorkflowTask>(cancellationToken, ("InstanceId", instanceId), ("Status", WorkflowTaskStatus.Open));
+
+    private async Task<T?> FindAsync<T>(Guid id, CancellationToken cancellationToken)
+        where T : class =>
+        (await ReadAsync<T>(cancellationToken, ("Id", id))) is [var row] ? row : null;
+
+    /// <summary>
+    /// The rows where each named column equals its value, as the unit holds them: a row it already holds is that object
+    /// (with its unsaved changes), one it removed is left out. Like an EF query, a row it added and has not saved is not found.
+    /// </summary>
+    private async Task<List<T>> ReadAsync<T>(CancellationToken cancellationToken, params (string Property, object? Value)[] equal)
+        where T : class
     {
         await OpenAsync(cancellationToken);
-        return await InstanceById(db, id, cancellationToken);
-    }
+        var table = _rows.Table(typeof(T));
+        var filter = string.Join(" AND ", equal.Select(e => $"{table[e.Property].Quoted} = @{e.Property}"));
+        var read = await SqliteRowWriter.ReadAsync<T>(db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction(), table, filter,
+            [.. equal.Select(e => (table[e.Property], e.Value))], cancellationToken);
+        var rows = new List<T>(read.Count);
+        foreach (var row in read)
+        {
+            if (_rows.Attach(row) is { } held)
+            {
+                rows.Add(held);
+            }
+        }
 
-    public async Task<Bookmark?> FindBookmarkAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await OpenAsync(cancellationToken);
-        return await BookmarkById(db, id, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<Bookmark>> ListBookmarksAsync(Guid instanceId, CancellationToken cancellationToken)
-    {
-        await OpenAsync(cancellationToken);
-        return await BookmarksOfInstance(db, instanceId).ToListAsync(cancellationToken);
-    }
-
-    public async Task<WorkflowTask?> FindTaskAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await OpenAsync(cancellationToken);
-        return await TaskById(db, id, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<WorkflowTask>> ListOpenTasksAsync(Guid instanceId, CancellationToken cancellationToken)
-    {
-        await OpenAsync(cancellationToken);
-        return await OpenTasksOfInstance(db, instanceId).ToListAsync(cancellationToken);
+        return rows;
     }
 
     /// <summary>
@@ -160,26 +159,26 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public void AddInstance(WorkflowInstance instance) => db.Instances.Add(instance);
+    public void AddInstance(WorkflowInstance instance) => _rows.Add(instance);
 
-    public void AddBookmark(Bookmark bookmark) => db.Bookmarks.Add(bookmark);
+    public void AddBookmark(Bookmark bookmark) => _rows.Add(bookmark);
 
-    public void RemoveBookmark(Bookmark bookmark) => db.Bookmarks.Remove(bookmark);
+    public void RemoveBookmark(Bookmark bookmark) => _rows.Remove(bookmark);
 
-    public void AddTask(WorkflowTask task) => db.Tasks.Add(task);
+    public void AddTask(WorkflowTask task) => _rows.Add(task);
 
     public void Update(object entity)
     {
-        // Loaded entities are tracked; new ones are already Added. Nothing to do but keep the contract explicit.
+        // Rows read through this store are compared with their copy as read when the unit saves; new ones are already added.
     }
 
-    public void AddJournal(JournalEntry entry) => db.Journal.Add(entry);
+    public void AddJournal(JournalEntry entry) => _rows.Add(entry);
 
-    public void AddNotice(IssuedNotice notice) => db.Notices.Add(notice);
+    public void AddNotice(IssuedNotice notice) => _rows.Add(notice);
 
     public void QueueMail(OutgoingMail mail)
     {
-        db.Mails.Add(mail);
+        _rows.Add(mail);
         _mailQueued = true;
     }
 
@@ -243,7 +242,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         await OpenAsync(cancellationToken);
         try
         {
-            if (_transaction is null && !db.ChangeTracker.HasChanges())
+            if (_transaction is null && !db.ChangeTracker.HasChanges() && !_rows.HasChanges())
             {
                 return Commit.Nothing;
             }
@@ -256,19 +255,21 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
                 return Commit.Declined;
             }
 
-            var journal = db.ChangeTracker.Entries<JournalEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+            var journal = _rows.AddedJournal();
             if (journal.Count > 0)
             {
                 // The chain must be linked under the write lock: the transaction is BEGIN IMMEDIATE on SQLite.
                 await JournalChain.LinkAsync(db, journal, cancellationToken);
             }
 
-            if (db.Database.IsSqlite())
+            var transaction = _transaction!.GetDbTransaction();
+            await _rows.WriteAsync(transaction, cancellationToken);
+            await SqliteRowWriter.WriteTrackedAsync(db, transaction, cancellationToken);
+            if (db.ChangeTracker.HasChanges())
             {
-                await SqliteRowWriter.WriteAsync(db, _transaction!.GetDbTransaction(), cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
             await _transaction!.CommitAsync(cancellationToken);
             _syncPending = _lowered;
             return Commit.Done;
@@ -343,16 +344,13 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
     /// <summary>The timer bookmarks added or removed in this unit go to the outbox in the same commit.</summary>
     private bool WriteTimerOutbox()
     {
-        var changes = db.ChangeTracker.Entries<Bookmark>()
-            .Where(e => e.Entity.Kind == BookmarkKind.Timer && e.State is EntityState.Added or EntityState.Deleted)
-            .Select(e => new TimerChange(e.Entity.Id, e.State == EntityState.Added ? e.Entity.DueAt : null))
-            .ToList();
+        var changes = _rows.TimerChanges();
         if (changes.Count == 0)
         {
             return false;
         }
 
-        db.TimerCommands.Add(new TimerCommand { ChangesJson = JsonSerializer.Serialize(changes), CreatedAt = time.GetUtcNow() });
+        _rows.Add(new TimerCommand { ChangesJson = JsonSerializer.Serialize(changes), CreatedAt = time.GetUtcNow() });
         return true;
     }
 
@@ -367,6 +365,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         // on (an admin page's) would show unsaved values and check the next change against a revision never stored.
         // Forgetting everything makes the next read come from the database.
         db.ChangeTracker.Clear();
+        _rows.Clear();
     }
 
     /// <summary>A unit abandoned before it saved (a duplicate found, an exception) rolls back and hands on the turn.</summary>
