@@ -73,6 +73,91 @@ public sealed class SqliteRowWriterTests
     }
 
     [Fact]
+    public async Task Find_ReadsEachColumnAsEfDoes_WhenEfWroteTheRowsWithEveryFieldSet()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var now = database.Time.GetUtcNow();
+        var instance = NewInstance(now);
+        instance.Status = WorkflowStatus.Faulted;
+        instance.ParentInstanceId = Guid.NewGuid();
+        instance.ParentBookmarkId = Guid.NewGuid();
+        instance.FinishedAt = now.AddHours(3).ToOffset(TimeSpan.FromHours(8));
+        instance.Fault = "review: 表达式错误";
+        instance.Revision = 4;
+        var task = NewTask(instance, now);
+        task.Status = WorkflowTaskStatus.Completed;
+        task.AssigneeUser = "reviewer.lasa";
+        task.Candidates = ",a,b,";
+        task.RecusedUnits = ",540102,";
+        task.QualificationRequired = true;
+        task.Description = "问题：粗暴执法";
+        task.EscalationLevel = 2;
+        task.CompletedAt = now.AddMinutes(90);
+        task.CompletedBy = "reviewer.lasa";
+        task.Outcome = "同意";
+        task.Comment = "意见";
+        task.ResultJson = """{"by":"reviewer.lasa"}""";
+        task.Revision = 7;
+        var timer = new Bookmark
+        {
+            Id = Guid.NewGuid(), InstanceId = instance.Id, ActivityId = "acceptance", Kind = BookmarkKind.Subflow, Name = "deadline", TaskId = task.Id,
+            ChildInstanceId = Guid.NewGuid(), DueAt = now.AddDays(7), ScopeJson = """[{"e":"x"}]""", PayloadJson = "{}", CreatedAt = now,
+        };
+        var bare = new Bookmark { Id = Guid.NewGuid(), InstanceId = instance.Id, ActivityId = "wait", Kind = BookmarkKind.Signal, CreatedAt = now };
+        await using (var db = database.CreateContext())
+        {
+            // Through EF's own pipeline, not the store: the store must read what EF writes.
+            db.AddRange(instance, task, timer, bare);
+            await db.SaveChangesAsync();
+        }
+
+        await using var efSide = database.CreateContext();
+        await using var storeSide = database.CreateContext();
+        var store = database.CreateStore(storeSide);
+
+        (await store.FindInstanceAsync(instance.Id, CancellationToken.None)).Should().BeEquivalentTo(await efSide.Instances.AsNoTracking().SingleAsync());
+        (await store.FindTaskAsync(task.Id, CancellationToken.None)).Should().BeEquivalentTo(await efSide.Tasks.AsNoTracking().SingleAsync());
+        (await store.ListBookmarksAsync(instance.Id, CancellationToken.None)).Should().BeEquivalentTo(await efSide.Bookmarks.AsNoTracking().ToListAsync());
+        (await store.ListOpenTasksAsync(instance.Id, CancellationToken.None)).Should().BeEmpty("the task is completed");
+        (await store.FindBookmarkAsync(Guid.NewGuid(), CancellationToken.None)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Find_ReturnsTheObjectTheUnitHolds_WithItsUnsavedChange_AndNotARowItRemoved()
+    {
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var now = database.Time.GetUtcNow();
+        var instance = NewInstance(now);
+        var task = NewTask(instance, now);
+        var timer = new Bookmark { Id = Guid.NewGuid(), InstanceId = instance.Id, ActivityId = "acceptance", Kind = BookmarkKind.Timer, DueAt = now.AddDays(7), TaskId = task.Id };
+        await using (var db = database.CreateContext())
+        {
+            var store = database.CreateStore(db);
+            store.AddInstance(instance);
+            store.AddTask(task);
+            store.AddBookmark(timer);
+            await store.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await using var unit = database.CreateContext();
+        var unitStore = database.CreateStore(unit);
+        var found = (await unitStore.FindTaskAsync(task.Id, CancellationToken.None))!;
+        found.Title = "受理审查（已改派）";
+        (await unitStore.FindTaskAsync(task.Id, CancellationToken.None)).Should().BeSameAs(found);
+        (await unitStore.ListOpenTasksAsync(instance.Id, CancellationToken.None)).Should().ContainSingle().Which.Should().BeSameAs(found);
+        var waiting = (await unitStore.ListBookmarksAsync(instance.Id, CancellationToken.None)).Single();
+        unitStore.RemoveBookmark(waiting);
+        (await unitStore.FindBookmarkAsync(timer.Id, CancellationToken.None)).Should().BeNull("the unit removed it");
+        (await unitStore.ListBookmarksAsync(instance.Id, CancellationToken.None)).Should().BeEmpty();
+        await unitStore.SaveChangesAsync(CancellationToken.None);
+
+        await using var check = database.CreateContext();
+        (await check.Tasks.SingleAsync()).Title.Should().Be("受理审查（已改派）", "a change to a row the store read is saved without being announced");
+        (await check.Bookmarks.CountAsync()).Should().Be(0);
+        (await check.TimerCommands.CountAsync()).Should().Be(2, "the timer's setting and its removal each went to the outbox");
+    }
+
+    [Fact]
     public async Task SaveChanges_StoresTheComplaintAsEfReadsIt_AndRefusesASecondWithTheSameTrackingNumber()
     {
         await using var database = await SqliteTestDatabase.CreateAsync();
