@@ -150,7 +150,7 @@ static async Task<(Result Starts, Result Completions)> EngineAsync(string file, 
     }
 
     var time = TimeProvider.System;
-    var gate = new SqliteWriteGate(synchronous);
+    using var gate = new SqliteWriteGate(synchronous);
     // Pooled, as the host registers it.
     var contexts = new Microsoft.EntityFrameworkCore.Infrastructure.PooledDbContextFactory<WorkflowDbContext>(options, KeptSqliteConnection.PoolSize);
 
@@ -185,12 +185,17 @@ static async Task<(Result Starts, Result Completions)> EngineAsync(string file, 
     }
 
     Phase.Take();
+    var held = gate.HeldTicks;
     var starts = await MeasureAsync(count, i => Start(i, "BENCH"), clients);
-    Console.WriteLine($"starts: {Phase.Take()}");
+    Console.WriteLine($"starts: {Phase.Take()}, {Turn()}");
     var taskIds = await ReviewTasksAsync("BENCH");
+    held = gate.HeldTicks;
     var completions = await MeasureAsync(count, i => Complete(taskIds[i]), clients);
-    Console.WriteLine($"completions: {Phase.Take()}");
+    Console.WriteLine($"completions: {Phase.Take()}, {Turn()}");
     return (starts, completions);
+
+    // The single writer's turn is the limit under load: how long each operation held it.
+    string Turn() => string.Create(CultureInfo.InvariantCulture, $"write turn {(gate.HeldTicks - held) * 1000.0 / Stopwatch.Frequency / count:F3} ms");
 
     async Task<Guid[]> ReviewTasksAsync(string prefix)
     {

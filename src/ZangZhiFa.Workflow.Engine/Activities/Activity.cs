@@ -7,8 +7,9 @@ using ZangZhiFa.Workflow.Engine.Runtime;
 namespace ZangZhiFa.Workflow.Engine.Activities;
 
 /// <summary>
-/// Base for activities with typed properties. Properties are read from the definition's raw JSON each
-/// time, so what the designer stores is what runs; unknown properties are rejected by validation.
+/// Base for activities with typed properties. Properties are read from the definition's raw JSON, so what the
+/// designer stores is what runs (a published flow's are read once and kept: they never change); unknown properties
+/// are rejected by validation. Activities must not change the properties object they are given.
 /// </summary>
 public abstract class Activity<TProperties> : IActivity
     where TProperties : class, new()
@@ -60,8 +61,23 @@ public abstract class Activity<TProperties> : IActivity
     protected virtual ValueTask<ActivityResult> ResumeAsync(ActivityContext context, TProperties properties, Bookmark bookmark, ResumeInput input) =>
         throw new InvalidOperationException($"{Type} 节点不支持恢复");
 
-    internal static TProperties Read(ActivityDefinition definition) =>
-        definition.Properties.Deserialize<TProperties>(PropertyOptions) ?? new TProperties();
+    internal static TProperties Read(ActivityDefinition definition)
+    {
+        if (definition.Parsed is { } held && ReferenceEquals(held.Source, definition.Properties) && held.Value is TProperties kept)
+        {
+            return kept;
+        }
+
+        var source = definition.Properties;
+        var parsed = source.Deserialize<TProperties>(PropertyOptions) ?? new TProperties();
+        if (definition.Published)
+        {
+            // Activities only read their properties, so one object can serve every step of every instance.
+            definition.Parsed = new ParsedProperties(source, parsed);
+        }
+
+        return parsed;
+    }
 
     private static bool TryRead(ActivityDefinition definition, out TProperties properties, out (string? Property, string Message) error)
     {

@@ -306,8 +306,8 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
             Candidates = candidates,
             RecusedUnits = recusedUnits,
             QualificationRequired = properties.Assignee.Qualified,
-            OutcomesJson = JsonSerializer.Serialize(outcomes, Json),
-            FormJson = JsonSerializer.Serialize(properties.Form, Json),
+            OutcomesJson = ReferenceEquals(outcomes, properties.Outcomes) ? properties.OutcomesJson : JsonSerializer.Serialize(outcomes, Json),
+            FormJson = properties.FormJson,
             Status = WorkflowTaskStatus.Open,
             CreatedAt = context.Now,
             DueAt = due,
@@ -601,7 +601,16 @@ public sealed class HumanTask : Activity<HumanTask.Properties>
 
     public sealed class Properties
     {
+        private string? _formJson;
+        private string? _outcomesJson;
+
         public string Title { get; set; } = "";
+
+        /// <summary>The form as each task stores it, written once per properties object (a published flow keeps one).</summary>
+        internal string FormJson => _formJson ??= JsonSerializer.Serialize(Form, Json);
+
+        /// <summary>All outcomes as a task stores them, written once per properties object.</summary>
+        internal string OutcomesJson => _outcomesJson ??= JsonSerializer.Serialize(Outcomes, Json);
 
         public string? Description { get; set; }
 

@@ -34,6 +34,11 @@ public sealed class DefinitionCatalog : IWorkflowDefinitionProvider
 
             versions[definition.Version] = definition;
         }
+
+        foreach (var activity in definition.Activities)
+        {
+            activity.Published = true;
+        }
     }
 
     /// <summary>Every published version of <paramref name="definitionId"/>, oldest first.</summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -20,10 +21,8 @@ public static class JournalChain
     /// Plain commands rather than LINQ: every commit that writes the journal runs these under the write lock, and
     /// EF's query pipeline cost several times the index lookups themselves.
     /// </remarks>
-    public static async Task LinkAsync(WorkflowDbContext db, IReadOnlyList<JournalEntry> added, CancellationToken cancellationToken)
+    public static async Task LinkAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<JournalEntry> added, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var sequence = 0L;
         var previous = "";
         await using (var last = SqliteStatements.Command(connection, transaction, "SELECT \"Sequence\", \"Hash\" FROM \"journal\" ORDER BY \"Sequence\" DESC LIMIT 1"))

@@ -247,6 +247,12 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
                 return Commit.Nothing;
             }
 
+            if (_transaction is null && OnlyFlatRows()
+                && await CommitOnWriterAsync(checkInTurn, cancellationToken) is { } done)
+            {
+                return done;
+            }
+
             // Always an explicit transaction, so EF never begins one of its own outside the write gate.
             await BeginWriteAsync(cancellationToken);
             if (checkInTurn is not null && !await checkInTurn(cancellationToken))
@@ -259,7 +265,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             if (journal.Count > 0)
             {
                 // The chain must be linked under the write lock: the transaction is BEGIN IMMEDIATE on SQLite.
-                await JournalChain.LinkAsync(db, journal, cancellationToken);
+                await JournalChain.LinkAsync(db.Database.GetDbConnection(), _transaction!.GetDbTransaction(), journal, cancellationToken);
             }
 
             var transaction = _transaction!.GetDbTransaction();
@@ -288,6 +294,76 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         {
             await EndWriteAsync();
         }
+    }
+
+    /// <summary>
+    /// True when everything to save is a row the row writer writes (the engine's rows, a complaint): then the unit can be
+    /// committed on the gate's writer connection (<see cref="SqliteWriteGate.WriterAsync"/>) instead of its own.
+    /// </summary>
+    private bool OnlyFlatRows() =>
+        db.ChangeTracker.Entries().All(e => e.State is EntityState.Unchanged or EntityState.Detached || SqliteRowWriter.Writes(e.Metadata));
+
+    /// <summary>
+    /// Commits a unit of flat rows on the gate's writer connection, whose page cache no other connection's writes spoil
+    /// (see <see cref="SqliteWriteGate.WriterAsync"/>); null (nothing done) when the gate has no writer for this database.
+    /// </summary>
+    private async Task<Commit?> CommitOnWriterAsync(Func<CancellationToken, Task<bool>>? checkInTurn, CancellationToken cancellationToken)
+    {
+        using var turn = await writeGate.EnterAsync(cancellationToken);
+        if (await writeGate.WriterAsync(db.Database.GetDbConnection().ConnectionString, cancellationToken) is not { } writer)
+        {
+            return null;
+        }
+
+        // The check reads on the unit's own connection, outside any transaction: holding the turn, it sees every commit
+        // made before it, and none can come between it and this commit.
+        if (checkInTurn is not null && !await checkInTurn(cancellationToken))
+        {
+            db.ChangeTracker.Clear();
+            _rows.Clear();
+            return Commit.Declined;
+        }
+
+        var transaction = await writer.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var journal = _rows.AddedJournal();
+            if (journal.Count > 0)
+            {
+                await JournalChain.LinkAsync(writer, transaction, journal, cancellationToken);
+            }
+
+            await _rows.WriteAsync(transaction, cancellationToken);
+            await SqliteRowWriter.WriteTrackedAsync(db, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            try
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
+            catch (Exception) when (ex is not DbUpdateException)
+            {
+                // The connection itself failed; it is dropped below.
+            }
+
+            if (ex is not DbUpdateException)
+            {
+                writeGate.DropWriter();
+            }
+
+            db.ChangeTracker.Clear();
+            _rows.Clear();
+            throw;
+        }
+        finally
+        {
+            await transaction.DisposeAsync();
+        }
+
+        _syncPending = writeGate.GroupCommit;
+        return Commit.Done;
     }
 
     /// <summary>Takes the process's write turn, then SQLite's write lock (BEGIN IMMEDIATE), once per unit.</summary>

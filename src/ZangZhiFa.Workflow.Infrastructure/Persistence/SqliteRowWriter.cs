@@ -41,6 +41,9 @@ internal static class SqliteRowWriter
     private static readonly ConcurrentDictionary<IEntityType, Table?> Shapes = new();
     private static readonly ConcurrentDictionary<string, string> Updates = new(StringComparer.Ordinal);
 
+    /// <summary>True when rows of <paramref name="entityType"/> are written here rather than by EF.</summary>
+    public static bool Writes(IEntityType entityType) => Tables.Contains(entityType.ClrType) && Shape(entityType) is not null;
+
     /// <summary>The statements and accessors of an entity type's table; null when it is not a flat row.</summary>
     public static Table? Shape(IEntityType entityType) => Shapes.GetOrAdd(entityType, Table.Create);
 
@@ -91,11 +94,13 @@ internal static class SqliteRowWriter
     /// <summary>Inserts the row; returns the key the database generated, if the table generates one.</summary>
     public static async Task<object?> InsertAsync(DbTransaction transaction, Table table, object entity, CancellationToken cancellationToken)
     {
-        await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, table.InsertSql);
+        await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, table.InsertSql, keepParameters: true);
         var command = lease.Command;
-        foreach (var column in table.InsertColumns)
+        var parameters = Parameters(command, table.InsertColumns.Length);
+        for (var i = 0; i < table.InsertColumns.Length; i++)
         {
-            Bind(command, column, column.Get(entity));
+            var column = table.InsertColumns[i];
+            Bind(command, parameters, i, column, column.Get(entity), column.Parameter);
         }
 
         object? generated = null;
@@ -126,22 +131,24 @@ internal static class SqliteRowWriter
 
         var shape = table.Name + ":" + string.Join(",", changed.Select(c => c.Property.Name));
         await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, Updates.GetOrAdd(shape, _ =>
-            $"UPDATE {table.Quoted} SET {string.Join(", ", changed.Select(c => $"{c.Quoted} = @{c.Property.Name}"))} WHERE {table.KeyAndTokenFilter}"));
+            $"UPDATE {table.Quoted} SET {string.Join(", ", changed.Select(c => $"{c.Quoted} = @{c.Property.Name}"))} WHERE {table.KeyAndTokenFilter}"),
+            keepParameters: true);
         var command = lease.Command;
-        foreach (var column in changed)
+        var parameters = Parameters(command, changed.Count + table.KeyAndTokens.Length);
+        for (var i = 0; i < changed.Count; i++)
         {
-            Bind(command, column, column.Get(entity), "@" + column.Property.Name);
+            Bind(command, parameters, i, changed[i], changed[i].Get(entity), "@" + changed[i].Property.Name);
         }
 
-        BindKeyAndTokens(command, table, original);
+        BindKeyAndTokens(command, parameters, changed.Count, table, original);
         await ExpectOneRowAsync(table, command, cancellationToken);
     }
 
     public static async Task DeleteAsync(DbTransaction transaction, Table table, Func<Column, object?> original, CancellationToken cancellationToken)
     {
-        await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, table.DeleteSql);
+        await using var lease = SqliteStatements.Command(transaction.Connection!, transaction, table.DeleteSql, keepParameters: true);
         var command = lease.Command;
-        BindKeyAndTokens(command, table, original);
+        BindKeyAndTokens(command, Parameters(command, table.KeyAndTokens.Length), 0, table, original);
         await ExpectOneRowAsync(table, command, cancellationToken);
     }
 
@@ -150,11 +157,12 @@ internal static class SqliteRowWriter
         DbConnection connection, DbTransaction? transaction, Table table, string filter, IReadOnlyList<(Column Column, object? Value)> parameters, CancellationToken cancellationToken)
         where T : class
     {
-        await using var lease = SqliteStatements.Command(connection, transaction, table.SelectSql + " WHERE " + filter);
+        await using var lease = SqliteStatements.Command(connection, transaction, table.SelectSql + " WHERE " + filter, keepParameters: true);
         var command = lease.Command;
-        foreach (var (column, value) in parameters)
+        var bound = Parameters(command, parameters.Count);
+        for (var i = 0; i < parameters.Count; i++)
         {
-            Bind(command, column, value, "@" + column.Property.Name);
+            Bind(command, bound, i, parameters[i].Column, parameters[i].Value, "@" + parameters[i].Column.Property.Name);
         }
 
         var rows = new List<T>();
@@ -167,11 +175,12 @@ internal static class SqliteRowWriter
         return rows;
     }
 
-    private static void BindKeyAndTokens(DbCommand command, Table table, Func<Column, object?> original)
+    private static void BindKeyAndTokens(DbCommand command, DbParameterCollection? parameters, int offset, Table table, Func<Column, object?> original)
     {
-        foreach (var column in table.KeyAndTokens)
+        for (var i = 0; i < table.KeyAndTokens.Length; i++)
         {
-            Bind(command, column, original(column), "@w_" + column.Property.Name);
+            var column = table.KeyAndTokens[i];
+            Bind(command, parameters, offset + i, column, original(column), "@w_" + column.Property.Name);
         }
     }
 
@@ -196,8 +205,33 @@ internal static class SqliteRowWriter
         }
     }
 
-    private static void Bind(DbCommand command, Column column, object? value, string? name = null) =>
-        command.Parameters.Add(column.Mapping.CreateParameter(command, name ?? column.Parameter, value, column.Property.IsNullable));
+    /// <summary>The parameters a kept statement's last use left, when there are exactly as many as needed; else none (cleared).</summary>
+    private static DbParameterCollection? Parameters(DbCommand command, int count)
+    {
+        if (command.Parameters.Count == count)
+        {
+            return command.Parameters;
+        }
+
+        command.Parameters.Clear();
+        return null;
+    }
+
+    /// <summary>
+    /// Sets parameter <paramref name="index"/>: a kept one gets the new value, converted as the type mapping converts it
+    /// (its type settings were made when it was created, the same for every value); otherwise the mapping creates it.
+    /// </summary>
+    private static void Bind(DbCommand command, DbParameterCollection? kept, int index, Column column, object? value, string name)
+    {
+        if (kept is not null)
+        {
+            kept[index].Value = (value is null ? null : column.Mapping.Converter?.ConvertToProvider(value) ?? value) ?? DBNull.Value;
+        }
+        else
+        {
+            command.Parameters.Add(column.Mapping.CreateParameter(command, name, value, column.Property.IsNullable));
+        }
+    }
 
     public sealed record Column(IProperty Property, RelationalTypeMapping Mapping, string Quoted, string Parameter, Func<object, object?> Get);
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 
 namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 
@@ -31,6 +32,8 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
     private long _synced;
     private long _flushes;
     private long _turns;
+    private long _heldTicks;
+    private SqliteConnection? _writer;
 
     /// <summary>True when commits are flushed by <see cref="SyncAsync"/> after the turn rather than inside it.</summary>
     public bool GroupCommit { get; } = synchronous.ToUpperInvariant() is "FULL" or "EXTRA" or "2" or "3";
@@ -47,6 +50,46 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
     /// <summary>How many write turns were handed out: the single writer's queue is the limit under load.</summary>
     public long Turns => Interlocked.Read(ref _turns);
 
+    /// <summary>How long turns were held in all, in <see cref="System.Diagnostics.Stopwatch"/> ticks: under load, the share of the
+    /// time the single writer was busy (the benchmark prints it per operation).</summary>
+    public long HeldTicks => Interlocked.Read(ref _heldTicks);
+
+    /// <summary>
+    /// The connection a turn's holder writes a unit of flat rows on (<see cref="EfWorkflowStore"/>); call only while
+    /// holding the turn. SQLite empties a connection's page cache whenever another connection has written to the file
+    /// since its last use, and with the context pool lending each unit a different connection every commit re-read the
+    /// index and table pages it changed: under four concurrent steps a completion held the turn twice as long as alone.
+    /// Only this connection writes those units, so the pages it touched last time are still in its cache. Null when
+    /// <paramref name="connectionString"/> names another database than the one it was opened on.
+    /// </summary>
+    public async Task<SqliteConnection?> WriterAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        if (_writer is null)
+        {
+            var writer = new SqliteConnection(connectionString);
+            await writer.OpenAsync(cancellationToken);
+            // As SqlitePragmas sets every connection, except that with group commit this one always commits unflushed:
+            // SyncAsync flushes the log before anyone is told "saved".
+            await using (var settings = writer.CreateCommand())
+            {
+                settings.CommandText = $"PRAGMA synchronous={(GroupCommit ? "NORMAL" : Synchronous)}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+                await settings.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            SqliteStatements.Keep(writer);
+            _writer = writer;
+        }
+
+        return _writer.ConnectionString == connectionString ? _writer : null;
+    }
+
+    /// <summary>Closes the writer connection after a failure that may have left it unusable; the next turn opens a new one.</summary>
+    public void DropWriter()
+    {
+        _writer?.Dispose();
+        _writer = null;
+    }
+
     /// <summary>Waits for the write turn; dispose the result to hand it on.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +99,7 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
         }
 
         Interlocked.Increment(ref _turns);
-        return new Turn(_gate);
+        return new Turn(this);
     }
 
     /// <summary>
@@ -136,20 +179,23 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
 
     public void Dispose()
     {
+        DropWriter();
         _gate.Dispose();
         _sync.Dispose();
         Blocks.Dispose();
     }
 
-    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    private sealed class Turn(SqliteWriteGate owner) : IDisposable
     {
+        private readonly long _taken = System.Diagnostics.Stopwatch.GetTimestamp();
         private int _released;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                gate.Release();
+                Interlocked.Add(ref owner._heldTicks, System.Diagnostics.Stopwatch.GetTimestamp() - _taken);
+                owner._gate.Release();
             }
         }
     }

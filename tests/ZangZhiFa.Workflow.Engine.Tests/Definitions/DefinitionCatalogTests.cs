@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using ZangZhiFa.Workflow.Engine.Activities;
 using ZangZhiFa.Workflow.Engine.Definitions;
 
 namespace ZangZhiFa.Workflow.Engine.Tests.Definitions;
@@ -37,5 +39,19 @@ public sealed class DefinitionCatalogTests
         catalog.Retire("flow", 1);
 
         catalog.FindLatest("flow").Should().BeNull();
+    }
+
+    [Fact]
+    public void Publish_KeepsAnActivitysPropertiesReadOnce_ButAReplacedPropertiesObjectIsReadAgain()
+    {
+        var task = new ActivityDefinition { Id = "review", Type = "HumanTask", Properties = new JsonObject { ["title"] = "受理审查", ["assignee"] = new JsonObject { ["role"] = "受理员" } } };
+        var draft = new ActivityDefinition { Id = "review", Type = "HumanTask", Properties = (JsonObject)task.Properties.DeepClone() };
+        new DefinitionCatalog().Publish(new WorkflowDefinition { Id = "flow", Name = "流程", Version = 1, Activities = [task] });
+
+        HumanTask.Read(task).Should().BeSameAs(HumanTask.Read(task), "a published flow's properties never change, so every step shares one reading");
+        HumanTask.Read(draft).Should().NotBeSameAs(HumanTask.Read(draft), "a draft the designer is editing is read as it stands");
+
+        task.Properties = new JsonObject { ["title"] = "受理审查（改）", ["assignee"] = new JsonObject { ["role"] = "受理员" } };
+        HumanTask.Read(task).Title.Should().Be("受理审查（改）");
     }
 }

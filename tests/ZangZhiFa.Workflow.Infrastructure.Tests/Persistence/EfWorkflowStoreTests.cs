@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ZangZhiFa.Workflow.Engine.Abstractions;
 using ZangZhiFa.Workflow.Engine.Model;
+using ZangZhiFa.Workflow.Infrastructure.Audit;
 using ZangZhiFa.Workflow.Infrastructure.Persistence;
 using ZangZhiFa.Workflow.Infrastructure.Tests.TestSupport;
 
@@ -183,6 +184,51 @@ public sealed class EfWorkflowStoreTests
         (await check.Journal.CountAsync()).Should().Be(0);
         (await check.TimerCommands.CountAsync()).Should().Be(0);
         (await check.Sequences.CountAsync()).Should().Be(0, "the document number taken inside the failed unit is not used up");
+    }
+
+    [Fact]
+    public async Task SaveChanges_WritesNothingOfARefusedUnit_AndTheNextUnitSaves_WhenOnlyEngineRowsWereWritten()
+    {
+        // Units of engine rows only commit on the write gate's own connection: a refusal there must leave nothing
+        // behind and must not break the connection for the units after it.
+        await using var database = await SqliteTestDatabase.CreateAsync();
+        var duplicateId = Guid.NewGuid();
+        await using (var db = database.CreateContext())
+        {
+            var store = database.CreateStore(db);
+            store.AddNotice(new IssuedNotice { Id = duplicateId, Title = "已有", TemplateId = "t", Html = "x" });
+            await store.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var store = database.CreateStore(db);
+            var instance = NewInstance(database.Time.GetUtcNow());
+            store.AddInstance(instance);
+            store.AddBookmark(new Bookmark { Id = Guid.NewGuid(), InstanceId = instance.Id, ActivityId = "wait", Kind = BookmarkKind.Timer, DueAt = database.Time.GetUtcNow().AddDays(1) });
+            store.AddJournal(new JournalEntry { InstanceId = instance.Id, Event = "started", At = database.Time.GetUtcNow() });
+            store.AddNotice(new IssuedNotice { Id = duplicateId, InstanceId = instance.Id, Title = "重复", TemplateId = "t", Html = "y" });
+
+            var act = () => store.SaveChangesAsync(CancellationToken.None);
+
+            await act.Should().ThrowAsync<DbUpdateException>();
+        }
+
+        var next = NewInstance(database.Time.GetUtcNow());
+        await using (var db = database.CreateContext())
+        {
+            var store = database.CreateStore(db);
+            store.AddInstance(next);
+            store.AddJournal(new JournalEntry { InstanceId = next.Id, Event = "started", At = database.Time.GetUtcNow() });
+            await store.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await using var check = database.CreateContext();
+        (await check.Instances.Select(i => i.Id).ToListAsync()).Should().Equal(next.Id);
+        (await check.Bookmarks.CountAsync()).Should().Be(0);
+        (await check.TimerCommands.CountAsync()).Should().Be(0);
+        (await check.Journal.Select(j => j.Sequence).ToListAsync()).Should().Equal([1L], "the refused unit's line was never numbered into the chain");
+        (await JournalChain.VerifyAsync(check, CancellationToken.None)).Intact.Should().BeTrue();
     }
 
     [Fact]
