@@ -39,9 +39,10 @@ public static class DependencyInjection
         services.AddDbContextPool<WorkflowDbContext>((sp, options) => options
             .UseWorkflowSqlite(storage.ConnectionString(contentRoot), sp.GetRequiredService<SqlitePragmas>(), sp.GetRequiredService<KeptConnections>()),
             poolSize: KeptSqliteConnection.PoolSize);
-        // Made by the container (not registered as an instance) so that the container disposes it when the host stops.
+        // Made by the container (not registered as instances) so that the container disposes them when the host stops:
+        // both hold open connections (the gate its writer's).
         services.AddSingleton(_ => new KeptConnections());
-        services.AddSingleton(new SqliteWriteGate(storage.Synchronous));
+        services.AddSingleton(_ => new SqliteWriteGate(storage.Synchronous));
         services.AddSingleton<TimerOutboxSignal>();
         services.AddSingleton<MailOutboxSignal>();
         services.AddScoped<EfWorkflowStore>();

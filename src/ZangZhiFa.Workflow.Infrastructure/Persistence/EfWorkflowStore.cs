@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -324,9 +325,10 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             return Commit.Declined;
         }
 
-        var transaction = await writer.BeginTransactionAsync(cancellationToken);
+        DbTransaction? transaction = null;
         try
         {
+            transaction = await writer.BeginTransactionAsync(cancellationToken);
             var journal = _rows.AddedJournal();
             if (journal.Count > 0)
             {
@@ -337,19 +339,18 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             await SqliteRowWriter.WriteTrackedAsync(db, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (Exception ex)
+        catch
         {
             try
             {
-                await transaction.RollbackAsync(CancellationToken.None);
+                if (transaction is not null)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                }
             }
-            catch (Exception) when (ex is not DbUpdateException)
+            catch (Exception)
             {
-                // The connection itself failed; it is dropped below.
-            }
-
-            if (ex is not DbUpdateException)
-            {
+                // A connection that cannot roll back may be left inside a transaction: the next turn opens a new one.
                 writeGate.DropWriter();
             }
 
@@ -359,7 +360,10 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         }
         finally
         {
-            await transaction.DisposeAsync();
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
         }
 
         _syncPending = writeGate.GroupCommit;

@@ -145,8 +145,9 @@ internal sealed class EngineRowSet(WorkflowDbContext db)
                     var before = row.Original!;
                     await SqliteRowWriter.DeleteAsync(transaction, row.Table, c => c.Get(before), cancellationToken);
                     _rows.Remove(row);
-                    if (KeyOf(row.Entity) is { } key)
+                    if (KeyOf(row.Entity) is { } key && _keyed.TryGetValue((row.Entity.GetType(), key), out var held) && held == row)
                     {
+                        // Unless the unit added a new row under the same key after removing this one.
                         _keyed.Remove((row.Entity.GetType(), key));
                     }
 

@@ -34,6 +34,7 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
     private long _turns;
     private long _heldTicks;
     private SqliteConnection? _writer;
+    private string? _writerFor;
 
     /// <summary>True when commits are flushed by <see cref="SyncAsync"/> after the turn rather than inside it.</summary>
     public bool GroupCommit { get; } = synchronous.ToUpperInvariant() is "FULL" or "EXTRA" or "2" or "3";
@@ -66,22 +67,30 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
     {
         if (_writer is null)
         {
-            var writer = new SqliteConnection(connectionString);
-            await writer.OpenAsync(cancellationToken);
+            // Not pooled: its settings differ from the pooled connections' (SqlitePragmas sets those once per native handle).
+            var writer = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+            try
+            {
+                await writer.OpenAsync(cancellationToken);
             // As SqlitePragmas sets every connection, except that with group commit this one always commits unflushed
             // (SyncAsync flushes the log before anyone is told "saved"), and its page cache is 32 MB instead of 2: it is
             // one connection, and the index pages of every table the engine writes pass through it.
-            await using (var settings = writer.CreateCommand())
-            {
+                await using var settings = writer.CreateCommand();
                 settings.CommandText = $"PRAGMA synchronous={(GroupCommit ? "NORMAL" : Synchronous)}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;";
                 await settings.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch
+            {
+                await writer.DisposeAsync();
+                throw;
             }
 
             SqliteStatements.Keep(writer);
             _writer = writer;
+            _writerFor = connectionString;
         }
 
-        return _writer.ConnectionString == connectionString ? _writer : null;
+        return _writerFor == connectionString ? _writer : null;
     }
 
     /// <summary>Closes the writer connection after a failure that may have left it unusable; the next turn opens a new one.</summary>

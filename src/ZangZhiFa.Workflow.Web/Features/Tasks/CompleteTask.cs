@@ -25,7 +25,8 @@ public static class CompleteTask
             Guid id, Request request, StaffUserContext user, WorkflowDbContext db, WorkflowRunner runner, IWorkflowStore store, TimeProvider time, CancellationToken cancellationToken) =>
         {
             var visible = await TaskQueries.VisibleAsync(db, user, cancellationToken);
-            var task = await visible.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+            // Not tracked: the runner reads and completes its own copy, and the answer shows the task as completed.
+            var task = await visible.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
             if (task is null)
             {
                 return TypedResults.NotFound();
@@ -43,6 +44,7 @@ public static class CompleteTask
             }
 
             var now = time.GetUtcNow();
+            task = await db.Tasks.AsNoTracking().FirstAsync(t => t.Id == id, cancellationToken);
             var next = await db.Tasks.AsNoTracking()
                 .Where(t => t.InstanceId == task.InstanceId && t.Status == WorkflowTaskStatus.Open)
                 .OrderBy(t => t.CreatedAt)

@@ -115,6 +115,28 @@ public sealed class TaskApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Complete_AnswersWithTheTaskAsCompleted_NotOverdue_WhenItWasDoneAfterItsDeadline()
+    {
+        var instanceId = await StartDemoAsync("540102");
+        await _host.InScopeAsync(async sp =>
+        {
+            // Past its deadline, before the deadline timer has moved it (督办).
+            var db = sp.GetRequiredService<ZangZhiFa.Workflow.Infrastructure.Persistence.WorkflowDbContext>();
+            var review = db.Tasks.Single(t => t.InstanceId == instanceId);
+            review.DueAt = _host.Time.GetUtcNow().AddHours(-1);
+            await db.SaveChangesAsync();
+        });
+        using var clerk = await SignedInAsync("clerk.chengguan");
+        var listed = (await TasksAsync(clerk)).Single()!;
+        listed["overdue"]!.GetValue<bool>().Should().BeTrue();
+
+        var done = await clerk.PostAsJsonAsync($"/api/tasks/{listed["id"]}/complete", new { outcome = "受理" });
+
+        done.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await done.Content.ReadFromJsonAsync<JsonObject>())!["completed"]!["overdue"]!.GetValue<bool>().Should().BeFalse("a completed task is no longer overdue");
+    }
+
+    [Fact]
     public async Task Complete_Returns400NamingTheField_WhenTheReasonForRefusalIsMissing()
     {
         await StartDemoAsync("540102");
