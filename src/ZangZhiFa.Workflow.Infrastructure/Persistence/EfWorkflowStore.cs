@@ -262,16 +262,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
                 return Commit.Declined;
             }
 
-            var journal = _rows.AddedJournal();
-            if (journal.Count > 0)
-            {
-                // The chain must be linked under the write lock: the transaction is BEGIN IMMEDIATE on SQLite.
-                await JournalChain.LinkAsync(db.Database.GetDbConnection(), _transaction!.GetDbTransaction(), journal, cancellationToken);
-            }
-
-            var transaction = _transaction!.GetDbTransaction();
-            await _rows.WriteAsync(transaction, cancellationToken);
-            await SqliteRowWriter.WriteTrackedAsync(db, transaction, cancellationToken);
+            await WriteRowsAsync(_transaction!.GetDbTransaction(), cancellationToken);
             if (db.ChangeTracker.HasChanges())
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -320,8 +311,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         // made before it, and none can come between it and this commit.
         if (checkInTurn is not null && !await checkInTurn(cancellationToken))
         {
-            db.ChangeTracker.Clear();
-            _rows.Clear();
+            Forget();
             return Commit.Declined;
         }
 
@@ -329,14 +319,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
         try
         {
             transaction = await writer.BeginTransactionAsync(cancellationToken);
-            var journal = _rows.AddedJournal();
-            if (journal.Count > 0)
-            {
-                await JournalChain.LinkAsync(writer, transaction, journal, cancellationToken);
-            }
-
-            await _rows.WriteAsync(transaction, cancellationToken);
-            await SqliteRowWriter.WriteTrackedAsync(db, transaction, cancellationToken);
+            await WriteRowsAsync(transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch
@@ -354,8 +337,7 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
                 writeGate.DropWriter();
             }
 
-            db.ChangeTracker.Clear();
-            _rows.Clear();
+            Forget();
             throw;
         }
         finally
@@ -368,6 +350,22 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
 
         _syncPending = writeGate.GroupCommit;
         return Commit.Done;
+    }
+
+    /// <summary>
+    /// Links the new journal lines into the chain and writes the unit's flat rows, in <paramref name="transaction"/> (on
+    /// the unit's connection or the gate's). The chain must be linked under the write lock: the transaction is BEGIN IMMEDIATE.
+    /// </summary>
+    private async Task WriteRowsAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var journal = _rows.AddedJournal();
+        if (journal.Count > 0)
+        {
+            await JournalChain.LinkAsync(transaction.Connection!, transaction, journal, cancellationToken);
+        }
+
+        await _rows.WriteAsync(transaction, cancellationToken);
+        await SqliteRowWriter.WriteTrackedAsync(db, transaction, cancellationToken);
     }
 
     /// <summary>Takes the process's write turn, then SQLite's write lock (BEGIN IMMEDIATE), once per unit.</summary>
@@ -441,9 +439,16 @@ public sealed class EfWorkflowStore(WorkflowDbContext db, TimeProvider time, Tim
             await _transaction.RollbackAsync();
         }
 
-        // The row writer marks each row saved as it writes it; rolled back, those marks are false, and a context that lives
-        // on (an admin page's) would show unsaved values and check the next change against a revision never stored.
-        // Forgetting everything makes the next read come from the database.
+        Forget();
+    }
+
+    /// <summary>
+    /// After a rollback or a declined save. The row writer marks each row saved as it writes it; rolled back, those marks
+    /// are false, and a context that lives on (an admin page's) would show unsaved values and check the next change
+    /// against a revision never stored. Forgetting everything makes the next read come from the database.
+    /// </summary>
+    private void Forget()
+    {
         db.ChangeTracker.Clear();
         _rows.Clear();
     }

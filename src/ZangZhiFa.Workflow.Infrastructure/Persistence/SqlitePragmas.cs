@@ -12,7 +12,10 @@ namespace ZangZhiFa.Workflow.Infrastructure.Persistence;
 /// </summary>
 public sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
 {
-    private readonly string _sql = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+    private readonly string _sql = Settings(synchronous);
+
+    /// <summary>The settings every connection to the database gets, at <paramref name="synchronous"/> durability.</summary>
+    public static string Settings(string synchronous) => $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
 
     // Keyed by the native handle the pool hands out; an entry goes when its handle is collected.
     private static readonly object Configured = new();

@@ -76,7 +76,7 @@ public sealed class SqliteWriteGate(string synchronous = "FULL") : IDisposable
             // (SyncAsync flushes the log before anyone is told "saved"), and its page cache is 32 MB instead of 2: it is
             // one connection, and the index pages of every table the engine writes pass through it.
                 await using var settings = writer.CreateCommand();
-                settings.CommandText = $"PRAGMA synchronous={(GroupCommit ? "NORMAL" : Synchronous)}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;";
+                settings.CommandText = SqlitePragmas.Settings(GroupCommit ? "NORMAL" : Synchronous) + " PRAGMA cache_size=-32768;";
                 await settings.ExecuteNonQueryAsync(cancellationToken);
             }
             catch
