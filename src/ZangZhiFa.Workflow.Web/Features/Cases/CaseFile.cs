@@ -350,7 +350,7 @@ public sealed class CaseQueries(WorkflowDbContext db, StaffUserContext user, IWo
     {
         MailStatus.Sent => "已发送",
         MailStatus.Failed => $"发送失败（已尝试 {attempts} 次，不再重试）",
-        _ when attempts > 0 => $"待重试（已失败 {attempts} 次，下次 {nextAttemptAt.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}）",
+        _ when attempts > 0 => $"待重试（已失败 {attempts} 次，下次 {Components.Staff.StaffFormat.Time(nextAttemptAt)}）",
         _ => "待发送",
     };
 
